@@ -1,0 +1,79 @@
+// Status and Result<T>: the one error type shared by every regdigest module.
+// A Status carries a code (what kind of failure) and a message for a person;
+// the command line maps codes to exit status in one place (cli/exit_status.h).
+#pragma once
+
+#include <cassert>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+
+namespace regdigest {
+
+enum class StatusCode {
+  kOk,
+  kUsage,              // bad command-line arguments or options
+  kInvalidReference,   // an image reference that does not parse
+  kInvalidArgument,    // any other malformed value (digest, config, header...)
+  kUnauthorized,       // 401/403 from a registry or token server
+  kNotFound,           // manifest, tag or repository does not exist
+  kRateLimited,        // 429 / TOOMANYREQUESTS
+  kDigestMismatch,     // fetched content does not match its digest
+  kTransport,          // network, TLS, timeouts, unexpected HTTP status
+  kProtocol,           // a server answered something malformed
+  kEngineUnavailable,  // Docker Engine socket missing or refusing
+  kIo,                 // local files: read/write/permission errors
+};
+
+std::string_view StatusCodeName(StatusCode code);
+
+class [[nodiscard]] Status {
+ public:
+  Status() = default;  // ok
+  Status(StatusCode code, std::string message)
+      : code_(code), message_(std::move(message)) {}
+
+  static Status Ok() { return Status(); }
+
+  bool ok() const { return code_ == StatusCode::kOk; }
+  StatusCode code() const { return code_; }
+  const std::string& message() const { return message_; }
+
+  // "not found: manifest unknown" style text for people.
+  std::string ToString() const;
+
+  // Returns a copy whose message is "prefix: message" (code unchanged).
+  Status WithContext(std::string_view prefix) const;
+
+ private:
+  StatusCode code_ = StatusCode::kOk;
+  std::string message_;
+};
+
+// Either a value or a non-ok Status (C++20 has no std::expected yet).
+template <typename T>
+class [[nodiscard]] Result {
+ public:
+  Result(T value) : data_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(Status status) : data_(std::move(status)) {  // NOLINT(google-explicit-constructor)
+    assert(!std::get<Status>(data_).ok());
+  }
+
+  bool ok() const { return std::holds_alternative<T>(data_); }
+  Status status() const { return ok() ? Status::Ok() : std::get<Status>(data_); }
+
+  T& value() & { return std::get<T>(data_); }
+  const T& value() const& { return std::get<T>(data_); }
+  T&& value() && { return std::get<T>(std::move(data_)); }
+
+  T& operator*() & { return value(); }
+  const T& operator*() const& { return value(); }
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+
+ private:
+  std::variant<T, Status> data_;
+};
+
+}  // namespace regdigest

@@ -24,9 +24,7 @@ class HttpHeaders {
   std::optional<std::string> Get(std::string_view name) const;  // first one
   std::vector<std::string> GetAll(std::string_view name) const;
   bool Has(std::string_view name) const { return Get(name).has_value(); }
-  const std::vector<std::pair<std::string, std::string>>& fields() const {
-    return fields_;
-  }
+  const std::vector<std::pair<std::string, std::string>>& fields() const { return fields_; }
 
  private:
   std::vector<std::pair<std::string, std::string>> fields_;

@@ -4,18 +4,30 @@ namespace regdigest {
 
 std::string_view StatusCodeName(StatusCode code) {
   switch (code) {
-    case StatusCode::kOk: return "ok";
-    case StatusCode::kUsage: return "usage error";
-    case StatusCode::kInvalidReference: return "invalid reference";
-    case StatusCode::kInvalidArgument: return "invalid argument";
-    case StatusCode::kUnauthorized: return "unauthorized";
-    case StatusCode::kNotFound: return "not found";
-    case StatusCode::kRateLimited: return "rate limited";
-    case StatusCode::kDigestMismatch: return "digest mismatch";
-    case StatusCode::kTransport: return "transport error";
-    case StatusCode::kProtocol: return "protocol error";
-    case StatusCode::kEngineUnavailable: return "engine unavailable";
-    case StatusCode::kIo: return "i/o error";
+    case StatusCode::kOk:
+      return "ok";
+    case StatusCode::kUsage:
+      return "usage error";
+    case StatusCode::kInvalidReference:
+      return "invalid reference";
+    case StatusCode::kInvalidArgument:
+      return "invalid argument";
+    case StatusCode::kUnauthorized:
+      return "unauthorized";
+    case StatusCode::kNotFound:
+      return "not found";
+    case StatusCode::kRateLimited:
+      return "rate limited";
+    case StatusCode::kDigestMismatch:
+      return "digest mismatch";
+    case StatusCode::kTransport:
+      return "transport error";
+    case StatusCode::kProtocol:
+      return "protocol error";
+    case StatusCode::kEngineUnavailable:
+      return "engine unavailable";
+    case StatusCode::kIo:
+      return "i/o error";
   }
   return "unknown";
 }

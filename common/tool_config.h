@@ -1,0 +1,45 @@
+// regdigest's own configuration file (JSON with // and /* */ comments):
+// per-registry endpoint overrides, mirrors, plain-http permission and CA
+// bundles, plus timeouts. Pure parser; config/regdigest.example.json shows
+// every key. Where the file lives and how it is read is the caller's job.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+
+namespace regdigest {
+
+struct RegistrySettings {
+  std::string endpoint;              // "host[:port]" or "scheme://host[:port]"; empty: the domain
+  std::vector<std::string> mirrors;  // tried in order before the endpoint
+  bool insecure = false;             // allow plain http / skip nothing else
+  std::string ca_file;               // extra CA bundle for this registry
+};
+
+struct ToolConfig {
+  // Key: registry domain ("docker.io", "localhost:5000"), lowercased; the
+  // docker.io aliases index.docker.io and registry-1.docker.io become "docker.io".
+  std::map<std::string, RegistrySettings> registries;
+  std::chrono::milliseconds connect_timeout{10000};
+  std::chrono::milliseconds timeout{30000};
+  std::string ca_file;  // CA bundle for every registry
+  // nullptr if none; case-insensitive; "index.docker.io" finds "docker.io".
+  const RegistrySettings* Find(std::string_view domain) const;
+};
+
+// File format (every key optional):
+//   { "connectTimeout": 10, "timeout": 30, "caFile": "/etc/ssl/extra.pem",
+//     "registries": { "docker.io": { "endpoint": "...", "mirrors": ["..."],
+//                                    "insecure": false, "caFile": "..." } } }
+// Timeouts are seconds (fractions allowed), > 0 and at most 86400. Text that
+// is empty or only whitespace gives the defaults. Invalid JSON, unknown keys,
+// wrong types and bad values are kInvalidArgument naming the key path, e.g.
+// `registries."docker.io".insecure: expected a boolean`.
+Result<ToolConfig> ParseToolConfig(std::string_view json_text);
+
+}  // namespace regdigest

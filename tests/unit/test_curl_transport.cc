@@ -1,0 +1,435 @@
+// Tests for CurlTransport (client/curl_transport.h) against a tiny HTTP/1.1
+// server running on loopback (or a Unix socket) inside the test process.
+#include <arpa/inet.h>
+#include <doctest/doctest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstring>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "client/curl_transport.h"
+
+namespace regdigest {
+namespace {
+
+struct SeenRequest {
+  std::string head;  // request line and header fields
+  std::string body;
+};
+
+// Serves each connection on its own thread; handler returns raw reply bytes.
+// Connections are kept alive unless the reply contains "Connection: close".
+// A non-empty greeting is instead sent as soon as a connection is accepted,
+// which is then closed (a server speaking the wrong protocol).
+class LoopbackServer {
+ public:
+  using Handler = std::function<std::string(const SeenRequest&)>;
+
+  explicit LoopbackServer(Handler handler, std::string unix_path = "", std::string greeting = "")
+      : handler_(std::move(handler)),
+        unix_path_(std::move(unix_path)),
+        greeting_(std::move(greeting)) {
+    if (unix_path_.empty()) {
+      fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+      sockaddr_in addr{};
+      addr.sin_family = AF_INET;
+      addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+      REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+      socklen_t len = sizeof addr;
+      ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+      port_ = ntohs(addr.sin_port);
+    } else {
+      fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+      sockaddr_un addr{};
+      addr.sun_family = AF_UNIX;
+      std::strncpy(addr.sun_path, unix_path_.c_str(), sizeof addr.sun_path - 1);
+      ::unlink(unix_path_.c_str());
+      REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    }
+    REQUIRE(::listen(fd_, 16) == 0);
+    acceptor_ = std::thread([this] { AcceptLoop(); });
+  }
+  ~LoopbackServer() {
+    stop_ = true;
+    acceptor_.join();
+    for (auto& worker : workers_) worker.join();
+    ::close(fd_);
+    if (!unix_path_.empty()) ::unlink(unix_path_.c_str());
+  }
+
+  std::string Url(const std::string& path) const {
+    return "http://127.0.0.1:" + std::to_string(port_) + path;
+  }
+  int port() const { return port_; }
+  int connections() const { return connections_; }
+  std::vector<SeenRequest> requests() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return requests_;
+  }
+
+ private:
+  void AcceptLoop() {
+    while (!stop_) {
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, 20) <= 0) continue;
+      int conn = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
+      if (conn < 0) continue;
+      ++connections_;
+      workers_.emplace_back([this, conn] {
+        if (greeting_.empty()) {
+          Serve(conn);
+        } else {
+          Send(conn, greeting_);
+        }
+        ::close(conn);
+      });
+    }
+  }
+
+  bool ReadMore(int conn, std::string& buffer) {
+    while (!stop_) {
+      pollfd p{conn, POLLIN, 0};
+      if (::poll(&p, 1, 20) <= 0) continue;
+      char chunk[4096];
+      ssize_t n = ::recv(conn, chunk, sizeof chunk, 0);
+      if (n <= 0) return false;
+      buffer.append(chunk, static_cast<std::size_t>(n));
+      return true;
+    }
+    return false;
+  }
+
+  static std::size_t ContentLength(const std::string& head) {
+    std::string lower = head;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    auto at = lower.find("\r\ncontent-length:");
+    return at == std::string::npos ? 0 : std::stoul(lower.substr(at + 17));
+  }
+
+  static bool Send(int conn, const std::string& data) {
+    for (std::size_t sent = 0; sent < data.size();) {
+      ssize_t n = ::send(conn, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
+      if (n <= 0) return false;
+      sent += static_cast<std::size_t>(n);
+    }
+    return true;
+  }
+
+  void Serve(int conn) {
+    std::string buffer;
+    while (true) {
+      std::size_t end;
+      while ((end = buffer.find("\r\n\r\n")) == std::string::npos) {
+        if (!ReadMore(conn, buffer)) return;
+      }
+      SeenRequest request;
+      request.head = buffer.substr(0, end + 4);
+      buffer.erase(0, end + 4);
+      const std::size_t length = ContentLength(request.head);
+      while (buffer.size() < length) {
+        if (!ReadMore(conn, buffer)) return;
+      }
+      request.body = buffer.substr(0, length);
+      buffer.erase(0, length);
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        requests_.push_back(request);
+      }
+      const std::string reply = handler_(request);
+      if (!Send(conn, reply)) return;
+      if (reply.find("Connection: close") != std::string::npos) return;
+    }
+  }
+
+  Handler handler_;
+  std::string unix_path_;
+  std::string greeting_;
+  int fd_ = -1;
+  int port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::atomic<int> connections_{0};
+  std::thread acceptor_;
+  std::vector<std::thread> workers_;  // touched by the acceptor, then the destructor
+  mutable std::mutex mutex_;
+  std::vector<SeenRequest> requests_;
+};
+
+std::string Reply(const std::string& status_line, const std::string& fields,
+                  const std::string& body) {
+  return "HTTP/1.1 " + status_line + "\r\n" + fields +
+         "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+}
+
+bool Contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+TEST_CASE("CurlTransport exchanges requests with a loopback server") {
+  const std::string digest = "sha256:" + std::string(64, 'a');
+  struct Case {
+    std::string name;
+    std::string method;
+    std::string body;
+    std::string reply;
+    int status;
+    std::string response_body;
+    std::vector<std::pair<std::string, std::vector<std::string>>> response_fields;
+    std::vector<std::string> request_contains;
+  };
+  const std::vector<Case> cases = {
+      {"GET with repeated header fields",
+       "GET",
+       "",
+       Reply("200 OK",
+             "Docker-Content-Digest: " + digest + "\r\nLink: <a>\r\nlink: <b>\r\nX-Empty:\r\n",
+             "hello"),
+       200,
+       "hello",
+       {{"Docker-Content-Digest", {digest}}, {"Link", {"<a>", "<b>"}}, {"X-Empty", {""}}},
+       {"GET /v2/x HTTP/1.1\r\n", "Authorization: Bearer tok\r\n", "User-Agent: regdigest/"}},
+      {"HEAD reads no body",
+       "HEAD",
+       "",
+       "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n",
+       200,
+       "",
+       {{"Content-Length", {"100"}}},
+       {"HEAD /v2/x HTTP/1.1\r\n"}},
+      {"error status is a response",
+       "GET",
+       "",
+       Reply("404 Not Found", "", "{\"errors\":[]}"),
+       404,
+       "{\"errors\":[]}",
+       {},
+       {}},
+      {"POST sends the body as is",
+       "POST",
+       "grant_type=password&scope=a%20b",
+       Reply("200 OK", "", "{}"),
+       200,
+       "{}",
+       {},
+       {"POST /v2/x HTTP/1.1\r\n", "Content-Length: 31\r\n"}},
+      {"PUT sends the body",
+       "PUT",
+       "data",
+       Reply("201 Created", "", ""),
+       201,
+       "",
+       {},
+       {"PUT /v2/x HTTP/1.1\r\n"}},
+      {"interim response headers are dropped",
+       "GET",
+       "",
+       "HTTP/1.1 100 Continue\r\nX-Interim: 1\r\n\r\n" + Reply("200 OK", "X-Final: 2\r\n", "ok"),
+       200,
+       "ok",
+       {{"X-Interim", {}}, {"X-Final", {"2"}}},
+       {}},
+      {"chunked body",
+       "GET",
+       "",
+       "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n",
+       200,
+       "abcde",
+       {},
+       {}},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.name);
+    LoopbackServer server([&](const SeenRequest&) { return c.reply; });
+    CurlTransport transport(CurlOptions{});
+    HttpRequest request;
+    request.method = c.method;
+    request.url = server.Url("/v2/x");
+    request.body = c.body;
+    request.headers.Add("Authorization", "Bearer tok");
+    auto response = transport.RoundTrip(request);
+    REQUIRE_MESSAGE(response.ok(), response.status().ToString());
+    CHECK(response->status == c.status);
+    CHECK(response->body == c.response_body);
+    CHECK(response->url == request.url);
+    for (const auto& [name, values] : c.response_fields) {
+      CAPTURE(name);
+      CHECK(response->headers.GetAll(name) == values);
+    }
+    auto seen = server.requests();
+    REQUIRE(seen.size() == 1);
+    for (const auto& text : c.request_contains) CHECK_MESSAGE(Contains(seen[0].head, text), text);
+    CHECK(seen[0].body == c.body);
+    CHECK_FALSE(Contains(seen[0].head, "Expect:"));
+    CHECK_FALSE(Contains(seen[0].head, "x-www-form-urlencoded"));
+    CHECK_FALSE(Contains(seen[0].head, "Accept-Encoding"));
+  }
+}
+
+TEST_CASE("CurlTransport enforces size caps and timeouts") {
+  struct Case {
+    std::string name;
+    std::string reply;
+    int delay_ms;
+    StatusCode code;
+    std::string message;
+  };
+  const std::string big(100, 'x');
+  const std::vector<Case> cases = {
+      {"body with Content-Length over the cap", Reply("200 OK", "", big), 0, StatusCode::kProtocol,
+       "response body exceeds 10 bytes"},
+      {"chunked body over the cap",
+       "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n64\r\n" + big + "\r\n0\r\n\r\n", 0,
+       StatusCode::kProtocol, "response body exceeds 10 bytes"},
+      {"headers over the cap", Reply("200 OK", "X-Big: " + std::string(300, 'h') + "\r\n", ""), 0,
+       StatusCode::kProtocol, "response headers exceed 200 bytes"},
+      {"slow server", Reply("200 OK", "", ""), 800, StatusCode::kTransport,
+       "timed out after 200 ms"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.name);
+    LoopbackServer server([&](const SeenRequest&) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(c.delay_ms));
+      return c.reply;
+    });
+    CurlOptions options;
+    options.max_body_bytes = 10;
+    options.max_header_bytes = 200;
+    options.timeout = std::chrono::milliseconds(200);
+    CurlTransport transport(options);
+    HttpRequest request;
+    request.url = server.Url("/v2/");
+    auto response = transport.RoundTrip(request);
+    REQUIRE_FALSE(response.ok());
+    CHECK(response.status().code() == c.code);
+    CHECK_MESSAGE(Contains(response.status().message(), c.message), response.status().message());
+  }
+}
+
+int UnusedPort() {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+TEST_CASE("CurlTransport reports requests that get no response") {
+  LoopbackServer plain_http([](const SeenRequest&) { return Reply("200 OK", "", ""); }, "",
+                            "HTTP/1.1 400 Bad Request\r\n\r\n");
+  const std::string refused = "127.0.0.1:" + std::to_string(UnusedPort());
+  struct Case {
+    std::string name;
+    std::string method;
+    std::string url;
+    std::string header_value;
+    StatusCode code;
+    std::vector<std::string> message;
+  };
+  const std::vector<Case> cases = {
+      {"connection refused",
+       "GET",
+       "http://" + refused + "/v2/",
+       "",
+       StatusCode::kTransport,
+       {"connection refused", refused}},
+      {"TLS to a plain HTTP server",
+       "GET",
+       "https://127.0.0.1:" + std::to_string(plain_http.port()) + "/v2/",
+       "",
+       StatusCode::kTransport,
+       {"TLS", "https://127.0.0.1:" + std::to_string(plain_http.port())}},
+      {"not a URL", "GET", "not a url", "", StatusCode::kInvalidArgument, {}},
+      {"unsupported scheme", "GET", "ftp://127.0.0.1/x", "", StatusCode::kInvalidArgument, {}},
+      {"empty URL", "GET", "", "", StatusCode::kInvalidArgument, {}},
+      {"header injection",
+       "GET",
+       plain_http.Url("/v2/"),
+       "a\r\nX-Evil: 1",
+       StatusCode::kInvalidArgument,
+       {"X-Test"}},
+      {"bad method", "GE T", plain_http.Url("/v2/"), "", StatusCode::kInvalidArgument, {"method"}},
+  };
+  CurlTransport transport(CurlOptions{});
+  for (const auto& c : cases) {
+    CAPTURE(c.name);
+    HttpRequest request;
+    request.method = c.method;
+    request.url = c.url;
+    if (!c.header_value.empty()) request.headers.Add("X-Test", c.header_value);
+    auto response = transport.RoundTrip(request);
+    REQUIRE_FALSE(response.ok());
+    CHECK(response.status().code() == c.code);
+    for (const auto& text : c.message) {
+      CHECK_MESSAGE(Contains(response.status().message(), text), response.status().message());
+    }
+    CHECK_FALSE(Contains(response.status().message(), "X-Evil"));
+  }
+  CHECK(plain_http.connections() == 1);  // only the TLS case got as far as connecting
+}
+
+TEST_CASE("CurlTransport reuses connections across requests and threads") {
+  LoopbackServer server(
+      [](const SeenRequest& r) { return Reply("200 OK", "", r.head.substr(0, r.head.find(' '))); });
+  CurlTransport transport(CurlOptions{});
+  constexpr int kThreads = 4;
+  constexpr int kPerThread = 10;
+  std::atomic<int> good{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < kPerThread; ++i) {
+        HttpRequest request;
+        request.method = i % 2 == 0 ? "GET" : "DELETE";
+        request.url = server.Url("/v2/");
+        auto response = transport.RoundTrip(request);
+        if (response.ok() && response->status == 200 && response->body == request.method) ++good;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  CHECK(good == kThreads * kPerThread);
+  CHECK(server.requests().size() == kThreads * kPerThread);
+  CHECK(server.connections() >= 1);
+  CHECK(server.connections() <= kThreads);
+}
+
+TEST_CASE("CurlTransport talks over a Unix socket") {
+  const std::string path = "/tmp/regdigest-test-" + std::to_string(::getpid()) + ".sock";
+  LoopbackServer server([](const SeenRequest&) { return Reply("200 OK", "", "{\"Version\":1}"); },
+                        path);
+  CurlOptions options;
+  options.unix_socket_path = path;
+  CurlTransport transport(options);
+  HttpRequest request;
+  request.url = "http://localhost/v1.43/version";
+  auto response = transport.RoundTrip(request);
+  REQUIRE_MESSAGE(response.ok(), response.status().ToString());
+  CHECK(response->body == "{\"Version\":1}");
+  auto seen = server.requests();
+  REQUIRE(seen.size() == 1);
+  CHECK(Contains(seen[0].head, "GET /v1.43/version HTTP/1.1\r\n"));
+
+  CurlOptions missing;
+  missing.unix_socket_path = path + ".missing";
+  auto failed = CurlTransport(missing).RoundTrip(request);
+  REQUIRE_FALSE(failed.ok());
+  CHECK(failed.status().code() == StatusCode::kTransport);
+  CHECK_MESSAGE(Contains(failed.status().message(), missing.unix_socket_path),
+                failed.status().message());
+}
+
+}  // namespace
+}  // namespace regdigest

@@ -1,0 +1,43 @@
+// FetchToken: the client side of Docker's token authentication spec
+// (distribution/docs/spec/auth/token.md) and its OAuth2 refresh-token variant.
+// Given a registry's Bearer challenge, asks the challenge's realm for a token.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "client/http.h"
+#include "common/challenge.h"
+#include "common/docker_config.h"
+#include "common/status.h"
+#include "common/token_response.h"
+
+namespace regdigest {
+
+// The client_id regdigest sends in OAuth2 token requests.
+inline constexpr std::string_view kTokenClientId = "regdigest";
+
+// Fetches a bearer token for `scopes` from the realm of a Bearer challenge.
+// - credentials with an identity_token: POST realm with the form
+//   grant_type=refresh_token, refresh_token, service, scope (scopes joined by
+//   spaces, as OAuth2 wants), client_id=regdigest.
+// - otherwise: GET realm?service=S&scope=A&scope=B (one scope parameter per
+//   scope, percent-encoded; no service when the challenge has none), with
+//   "Authorization: Basic base64(user:pass)" and account=user when both a
+//   username and a password are present.
+// The realm must be an absolute http(s) URL. A plain-http realm is refused
+// (kTransport) when the registry request was https and the realm host is not
+// loopback. A 401/403 from the token server is kUnauthorized ("token server
+// <realm host> refused credentials for <registry>"); a 429 is kRateLimited;
+// other statuses and transport failures are kTransport; an unusable body is
+// kProtocol. No message ever contains a secret. The request goes through
+// `transport` with an empty AuthContext. `registry` only names the registry
+// in messages (the challenge's service is used when it is empty).
+Result<TokenResponse> FetchToken(Transport& transport, const Challenge& bearer,
+                                 const std::vector<std::string>& scopes,
+                                 const std::optional<AuthEntry>& credentials,
+                                 bool registry_is_https, std::string_view registry = {});
+
+}  // namespace regdigest

@@ -20,4 +20,20 @@ class CredentialSource {
   virtual Result<std::optional<AuthEntry>> Lookup(std::string_view registry_domain) = 0;
 };
 
+// The same credentials for one registry, none for others (login checks them
+// against the registry before they are saved).
+class StaticCredentials : public CredentialSource {
+ public:
+  StaticCredentials(std::string registry_domain, AuthEntry entry)
+      : registry_(std::move(registry_domain)), entry_(std::move(entry)) {}
+  Result<std::optional<AuthEntry>> Lookup(std::string_view registry_domain) override {
+    if (registry_domain == registry_) return std::optional<AuthEntry>(entry_);
+    return std::optional<AuthEntry>();
+  }
+
+ private:
+  std::string registry_;
+  AuthEntry entry_;
+};
+
 }  // namespace regdigest

@@ -1,1 +1,47 @@
-int main(){return 0;}
+// regdigest: make a container image's identity unambiguous.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/exit_status.h"
+#include "cli/logging.h"
+
+int main(int argc, char** argv) {
+  using namespace regdigest;
+  CLI::App app{"regdigest: resolve image tags to digests and explain how they relate"};
+  app.name("regdigest");
+  app.require_subcommand(1);
+  app.fallthrough();  // global options may follow the subcommand too
+
+  GlobalOptions globals;
+  app.add_flag("-v,--verbose", globals.verbosity,
+               "Debug logs on stderr (-vv for more); secrets are never logged");
+  app.add_option("--config", globals.config_path,
+                 "regdigest config file (default: $REGDIGEST_CONFIG, else "
+                 "~/.config/regdigest/config.json)");
+  app.add_option("--ca-file", globals.ca_file, "Extra CA bundle (PEM) trusted for every registry")
+      ->check(CLI::ExistingFile);
+  app.footer(
+      "Exit status: 0 done; 1 drift (later commands); 2 usage error or invalid reference; "
+      "3 something could not be resolved.");
+
+  CommandRunner run;
+  AddRefCommand(app, run);
+  AddResolveCommand(app, globals, run);
+  AddLoginCommands(app, globals, run);
+  AddVersionCommand(app, run);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "regdigest: " << e.what() << "\n"
+              << "Run 'regdigest --help' for usage.\n";
+    return kExitUsage;
+  }
+  SetupLogging(globals.verbosity);
+  return run ? run() : kExitUsage;
+}

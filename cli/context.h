@@ -1,0 +1,39 @@
+// Options every command shares (-v, --config, --ca-file) and what they load:
+// the regdigest config file and the registry transport built from it.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "client/credential_store.h"
+#include "client/http.h"
+#include "common/status.h"
+#include "common/tool_config.h"
+
+namespace regdigest {
+
+struct GlobalOptions {
+  int verbosity = 0;
+  std::string config_path;  // --config; else $REGDIGEST_CONFIG; else the default path
+  std::string ca_file;      // --ca-file
+};
+
+// ~/.config/regdigest/config.json (honouring $XDG_CONFIG_HOME).
+std::string DefaultToolConfigPath();
+
+// Loads the config file: an explicit path (--config or $REGDIGEST_CONFIG) must
+// exist; the default path may be absent (built-in defaults then).
+Result<ToolConfig> LoadToolConfig(const GlobalOptions& options);
+
+// Everything a registry command needs, built once per run.
+struct RegistryContext {
+  ToolConfig config;
+  std::shared_ptr<DockerCredentialStore> credentials;
+  std::shared_ptr<Transport> transport;
+};
+Result<RegistryContext> MakeRegistryContext(const GlobalOptions& options);
+
+// "regdigest: <message>" on stderr.
+void PrintError(const std::string& message);
+
+}  // namespace regdigest

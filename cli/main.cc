@@ -38,6 +38,12 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
+    const std::vector<std::string> extra = app.remaining();
+    if (app.get_subcommands().empty() && !extra.empty()) {
+      std::cerr << "regdigest: unknown command \"" << extra.front() << "\"\n"
+                << "Run 'regdigest --help' for usage.\n";
+      return kExitUsage;
+    }
     std::cerr << "regdigest: " << e.what() << "\n"
               << "Run 'regdigest --help' for usage.\n";
     return kExitUsage;

@@ -36,6 +36,21 @@ Result<std::optional<Digest>> ClaimedDigest(const HttpResponse& response, const 
   return std::optional<Digest>(*digest);
 }
 
+// A HEAD answer has no error body; say what the status usually means.
+Status WithHint(const Status& status, int http_status, const Reference& reference) {
+  std::string hint;
+  if (http_status == 404) {
+    hint = "the tag or the repository does not exist";
+  } else if (http_status == 401) {
+    hint = "check the credentials for " + reference.domain() +
+           " (some registries also answer 401 for repositories that do not exist)";
+  } else if (http_status == 403) {
+    hint = "the credentials for " + reference.domain() + " do not grant pull access";
+  }
+  if (hint.empty()) return status;
+  return Status(status.code(), status.message() + " (" + hint + ")");
+}
+
 // Whether the endpoint error is worth trying the next endpoint (mirror) for.
 bool TryNextEndpoint(const Status& status) {
   return status.code() == StatusCode::kTransport || status.code() == StatusCode::kNotFound;
@@ -46,17 +61,17 @@ bool TryNextEndpoint(const Status& status) {
 RegistryClient::RegistryClient(std::shared_ptr<Transport> transport, ToolConfig config)
     : transport_(std::move(transport)), config_(std::move(config)) {}
 
-Result<HttpResponse> RegistryClient::Send(const Reference& reference, const std::string& method) {
+Result<HttpResponse> RegistryClient::Send(const Reference& reference, const std::string& method,
+                                          const std::string& suffix, const std::string& accept,
+                                          const std::string& what) {
   Result<std::vector<Endpoint>> endpoints = EndpointsFor(reference.domain(), config_);
   if (!endpoints.ok()) return endpoints.status();
-  const std::string what = reference.String();
   Status last;
   for (const Endpoint& endpoint : *endpoints) {
     HttpRequest request;
     request.method = method;
-    request.url =
-        endpoint.BaseUrl() + "/v2/" + reference.path() + "/manifests/" + reference.Identifier();
-    request.headers.Set("Accept", ManifestAcceptHeader());
+    request.url = endpoint.BaseUrl() + "/v2/" + reference.path() + "/" + suffix;
+    if (!accept.empty()) request.headers.Set("Accept", accept);
     // A mirror gets its own credentials (if any), never the registry's.
     request.auth.registry = endpoint.mirror ? endpoint.authority : reference.domain();
     request.auth.scope = "repository:" + reference.path() + ":pull";
@@ -67,12 +82,19 @@ Result<HttpResponse> RegistryClient::Send(const Reference& reference, const std:
       return response;
     } else {
       last = RegistryErrorStatus(response->status, response->body, what);
+      if (response->body.empty()) last = WithHint(last, response->status, reference);
     }
     if (!endpoint.mirror || !TryNextEndpoint(last)) break;
     spdlog::debug("mirror {} failed ({}); trying the next endpoint", endpoint.authority,
                   last.ToString());
   }
   return last;
+}
+
+Result<HttpResponse> RegistryClient::SendManifest(const Reference& reference,
+                                                  const std::string& method) {
+  return Send(reference, method, "manifests/" + reference.Identifier(), ManifestAcceptHeader(),
+              reference.String());
 }
 
 Result<FetchedManifest> RegistryClient::VerifiedBody(const Reference& reference,
@@ -98,14 +120,32 @@ Result<FetchedManifest> RegistryClient::VerifiedBody(const Reference& reference,
 }
 
 Result<FetchedManifest> RegistryClient::Fetch(const Reference& reference) {
-  Result<HttpResponse> response = Send(reference, "GET");
+  Result<HttpResponse> response = SendManifest(reference, "GET");
   if (!response.ok()) return response.status();
   return VerifiedBody(reference, *response);
 }
 
+Result<std::string> RegistryClient::FetchBlob(const Reference& repository, const Digest& digest,
+                                              std::size_t max_bytes) {
+  const std::string what = repository.Name() + "@" + digest.String();
+  Result<HttpResponse> response = Send(repository, "GET", "blobs/" + digest.String(), "", what);
+  if (!response.ok()) return response.status();
+  if (response->body.size() > max_bytes) {
+    return Status(StatusCode::kProtocol, what + ": blob is larger than " +
+                                             std::to_string(max_bytes) + " bytes; not reading it");
+  }
+  if (!digest.Matches(response->body)) {
+    const Digest computed = digest.algorithm() == "sha512" ? Digest::Sha512Of(response->body)
+                                                           : Digest::Sha256Of(response->body);
+    return Status(StatusCode::kDigestMismatch, what + ": blob content does not match (computed " +
+                                                   computed.String() + "); refusing it");
+  }
+  return std::move(response->body);
+}
+
 Result<ManifestDescriptor> RegistryClient::Resolve(const Reference& reference) {
   const std::string what = reference.String();
-  Result<HttpResponse> head = Send(reference, "HEAD");
+  Result<HttpResponse> head = SendManifest(reference, "HEAD");
   if (!head.ok()) return head.status();
   if (head->status == 200) {
     Result<std::optional<Digest>> claimed = ClaimedDigest(*head, what);

@@ -1,9 +1,10 @@
 // RegistryClient: the Registry v2 / OCI distribution calls regdigest makes.
 // Resolve is one HEAD with the full Accept list (GET fallback when the
 // registry omits Docker-Content-Digest or refuses HEAD); every body fetched
-// is verified against its digest.
+// (manifests and blobs) is verified against its digest.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -36,9 +37,21 @@ class RegistryClient {
   Result<ManifestDescriptor> Resolve(const Reference& reference);
   // GET the manifest and verify its bytes.
   Result<FetchedManifest> Fetch(const Reference& reference);
+  // GET /v2/<path>/blobs/<digest> (e.g. an image config) through the same
+  // endpoints, mirrors and auth as manifests; redirects to storage hosts are
+  // followed without credentials. kDigestMismatch when the bytes do not hash
+  // to `digest`, kProtocol when the blob is larger than max_bytes.
+  Result<std::string> FetchBlob(const Reference& repository, const Digest& digest,
+                                std::size_t max_bytes = 4 << 20);
 
  private:
-  Result<HttpResponse> Send(const Reference& reference, const std::string& method);
+  // One request for /v2/<path>/<suffix>, tried on each endpoint (mirrors first).
+  // `accept` is sent as the Accept header when non-empty; `what` names the
+  // object in error messages.
+  Result<HttpResponse> Send(const Reference& reference, const std::string& method,
+                            const std::string& suffix, const std::string& accept,
+                            const std::string& what);
+  Result<HttpResponse> SendManifest(const Reference& reference, const std::string& method);
   Result<FetchedManifest> VerifiedBody(const Reference& reference, const HttpResponse& response);
 
   std::shared_ptr<Transport> transport_;

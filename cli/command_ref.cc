@@ -57,11 +57,14 @@ int RunRef(const std::vector<std::string>& inputs, OutputFormat format) {
 
 void AddOutputOption(CLI::App& command, OutputFormat& format) {
   command
-      .add_option("-o,--output", format, "Output format: text (for people) or json (for scripts)")
-      ->transform(CLI::CheckedTransformer(
-          std::map<std::string, OutputFormat>{{"text", OutputFormat::kText},
-                                              {"json", OutputFormat::kJson}},
-          CLI::ignore_case));
+      .add_option_function<std::string>(
+          "-o,--output",
+          [&format](const std::string& value) {
+            format = value == "json" ? OutputFormat::kJson : OutputFormat::kText;
+          },
+          "Output format: text (for people, default) or json (for scripts)")
+      ->type_name("text|json")
+      ->check(CLI::IsMember({"text", "json"}));
 }
 
 void AddRefCommand(CLI::App& app, CommandRunner& run) {

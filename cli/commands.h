@@ -7,6 +7,8 @@
 #include <functional>
 
 #include "cli/context.h"
+#include "common/platform.h"
+#include "common/status.h"
 
 namespace regdigest {
 
@@ -16,9 +18,18 @@ void AddRefCommand(CLI::App& app, CommandRunner& run);
 void AddResolveCommand(CLI::App& app, const GlobalOptions& globals, CommandRunner& run);
 void AddLoginCommands(CLI::App& app, const GlobalOptions& globals, CommandRunner& run);
 void AddVersionCommand(CLI::App& app, CommandRunner& run);
+void AddInspectCommand(CLI::App& app, const GlobalOptions& globals, CommandRunner& run);
+void AddCompareCommand(CLI::App& app, const GlobalOptions& globals, CommandRunner& run);
 
 // --output text|json, shared by commands that print results.
 enum class OutputFormat { kText, kJson };
 void AddOutputOption(CLI::App& command, OutputFormat& format);
+
+// A --platform value: "os/arch[/variant]", or "local" for the Docker engine's
+// own platform (asked through --host / $DOCKER_HOST). kUsage for a malformed
+// value; the engine's error (kEngineUnavailable...) for "local".
+Result<Platform> PlatformFromOption(const std::string& value, const GlobalOptions& globals);
+inline constexpr const char* kPlatformOptionHelp =
+    "Platform os/arch[/variant] (e.g. linux/arm64), or 'local' for the Docker engine's own";
 
 }  // namespace regdigest

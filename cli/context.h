@@ -1,4 +1,4 @@
-// Options every command shares (-v, --config, --ca-file) and what they load:
+// Options every command shares (-v, --config, --ca-file, --host) and what they load:
 // the regdigest config file and the registry transport built from it.
 #pragma once
 
@@ -16,6 +16,7 @@ struct GlobalOptions {
   int verbosity = 0;
   std::string config_path;  // --config; else $REGDIGEST_CONFIG; else the default path
   std::string ca_file;      // --ca-file
+  std::string engine_host;  // --host: Docker Engine API address; else $DOCKER_HOST
 };
 
 // ~/.config/regdigest/config.json (honouring $XDG_CONFIG_HOME).

@@ -21,6 +21,9 @@ int main(int argc, char** argv) {
                  "~/.config/regdigest/config.json)");
   app.add_option("--ca-file", globals.ca_file, "Extra CA bundle (PEM) trusted for every registry")
       ->check(CLI::ExistingFile);
+  app.add_option("--host", globals.engine_host,
+                 "Docker Engine API address (default $DOCKER_HOST, else "
+                 "unix:///var/run/docker.sock)");
   app.footer(
       "Exit status: 0 done; 1 drift (later commands); 2 usage error or invalid reference; "
       "3 something could not be resolved.");
@@ -30,6 +33,8 @@ int main(int argc, char** argv) {
   AddResolveCommand(app, globals, run);
   AddLoginCommands(app, globals, run);
   AddVersionCommand(app, run);
+  AddInspectCommand(app, globals, run);
+  AddCompareCommand(app, globals, run);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,257 @@
+// `regdigest compare REF... | --all`: is the local image the content the tag
+// points to now? Registry digest (HEAD) vs the engine's RepoDigests and ID.
+#include <algorithm>
+#include <atomic>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "cli/commands.h"
+#include "cli/exit_status.h"
+#include "client/docker_engine_client.h"
+#include "client/image_describer.h"
+#include "client/registry_client.h"
+#include "common/compare.h"
+#include "common/media_types.h"
+
+namespace regdigest {
+namespace {
+
+constexpr int kCompareWorkers = 8;
+
+struct CompareJob {
+  std::string input;
+  std::optional<Reference> reference;
+  std::optional<LocalFacts> local;  // filled up front for --all
+  bool local_known = false;
+  // Results:
+  Status error;
+  std::optional<RegistryFacts> registry;
+  Comparison comparison;
+};
+
+LocalFacts ToLocalFacts(const LocalImage& image, ImageStore store) {
+  return LocalFacts{image.id, image.repo_digests, store};
+}
+
+Reference PinnedTo(const Reference& reference, const Digest& digest) {
+  return Reference::Parse(reference.Name() + "@" + digest.String()).value();
+}
+
+// Registry side of one comparison: HEAD, then (only when the decision needs
+// it) the manifest for the engine's platform and its config digest.
+Status CompareOne(CompareJob& job, RegistryClient& client, EngineClient& engine,
+                  const EngineInfo& info) {
+  const Reference& ref = *job.reference;
+  if (!job.local_known) {
+    Result<std::optional<LocalImage>> image = engine.InspectImage(ref.String());
+    if (!image.ok()) return image.status();
+    if (image->has_value()) job.local = ToLocalFacts(**image, info.store);
+  }
+  Result<ManifestDescriptor> head = client.Resolve(ref);
+  if (!head.ok()) return head.status();
+  RegistryFacts facts{ref, head->digest, head->media_type, std::nullopt, std::nullopt};
+  if (NeedsConfigDigest(facts, job.local)) {
+    ImageDescriber describer(client);
+    Result<ImageDescription> described =
+        describer.Describe(PinnedTo(ref, head->digest), info.platform);
+    if (!described.ok()) return described.status();
+    if (!described->platforms.empty()) {
+      const PlatformImage& image = described->platforms.front();
+      if (described->is_index) facts.platform_digest = image.manifest_digest;
+      facts.config_digest = image.config_digest;
+    }
+  }
+  job.comparison = Compare(facts, job.local);
+  job.registry = std::move(facts);
+  return Status::Ok();
+}
+
+void RunConcurrently(std::vector<CompareJob>& jobs, RegistryClient& client, EngineClient& engine,
+                     const EngineInfo& info) {
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t i = next++; i < jobs.size(); i = next++) {
+      if (jobs[i].reference) jobs[i].error = CompareOne(jobs[i], client, engine, info);
+    }
+  };
+  const int count = std::min<int>(kCompareWorkers, static_cast<int>(jobs.size()));
+  std::vector<std::thread> threads;
+  for (int i = 1; i < count; ++i) threads.emplace_back(worker);
+  worker();
+  for (std::thread& t : threads) t.join();
+}
+
+nlohmann::ordered_json OptionalDigest(const std::optional<Digest>& digest) {
+  return digest ? nlohmann::ordered_json(digest->String()) : nlohmann::ordered_json(nullptr);
+}
+
+nlohmann::ordered_json JobJson(const CompareJob& job) {
+  if (!job.error.ok()) return {{"input", job.input}, {"error", job.error.ToString()}};
+  nlohmann::ordered_json local = nullptr;
+  if (job.local) {
+    local = {{"id", job.local->id},
+             {"repoDigests", job.local->repo_digests},
+             {"store", ImageStoreName(job.local->store)}};
+  }
+  return {{"input", job.input},
+          {"reference", job.reference->String()},
+          {"status", CompareStatusName(job.comparison.status)},
+          {"rule", MatchRuleName(job.comparison.rule)},
+          {"registry",
+           {{"digest", job.registry->digest.String()},
+            {"mediaType", job.registry->media_type},
+            {"platformDigest", OptionalDigest(job.registry->platform_digest)},
+            {"configDigest", OptionalDigest(job.registry->config_digest)}}},
+          {"local", local},
+          {"explanation", job.comparison.explanation}};
+}
+
+void PrintJobText(const CompareJob& job) {
+  if (!job.error.ok()) {
+    PrintError(job.error.ToString());
+    return;
+  }
+  std::string status(CompareStatusName(job.comparison.status));
+  status.resize(8, ' ');
+  std::cout << status << job.reference->String();
+  if (job.comparison.rule != MatchRule::kNone) {
+    std::cout << "  (rule: " << MatchRuleName(job.comparison.rule) << ")";
+  }
+  std::cout << "\n        registry: " << job.registry->digest.String() << " ("
+            << MediaTypeShortName(job.registry->media_type) << ")";
+  if (job.registry->platform_digest) {
+    std::cout << ", platform manifest " << job.registry->platform_digest->String();
+  }
+  if (job.registry->config_digest) {
+    std::cout << ", config " << job.registry->config_digest->String();
+  }
+  if (job.local) {
+    std::cout << "\n        local:    image ID " << job.local->id << " ("
+              << ImageStoreName(job.local->store) << " store)";
+    for (const std::string& pulled : job.local->repo_digests) {
+      std::cout << "\n                  pulled as " << pulled;
+    }
+  }
+  std::cout << "\n        " << job.comparison.explanation << "\n";
+}
+
+int JobExitStatus(const CompareJob& job) {
+  if (!job.error.ok())
+    return ExitStatusFor(job.error.code()) == kExitUsage ? kExitUsage : kExitFailure;
+  return job.comparison.status == CompareStatus::kMatch ? kExitOk : kExitDrift;
+}
+
+// --all: every tagged local image, with what the engine listed as local facts.
+std::vector<CompareJob> JobsForAllImages(const std::vector<LocalImage>& images, ImageStore store) {
+  std::vector<CompareJob> jobs;
+  for (const LocalImage& image : images) {
+    for (const std::string& tag : image.repo_tags) {
+      Result<Reference> parsed = Reference::Parse(tag);
+      if (!parsed.ok()) continue;  // "<none>:<none>" and the like
+      CompareJob job;
+      job.input = tag;
+      job.reference = parsed->WithDefaultTag();
+      job.local = ToLocalFacts(image, store);
+      job.local_known = true;
+      jobs.push_back(std::move(job));
+    }
+  }
+  std::sort(jobs.begin(), jobs.end(), [](const CompareJob& a, const CompareJob& b) {
+    return a.reference->String() < b.reference->String();
+  });
+  return jobs;
+}
+
+int RunCompare(const GlobalOptions& globals, const std::vector<std::string>& inputs, bool all,
+               OutputFormat format) {
+  if (all == !inputs.empty()) {
+    PrintError("compare needs either references or --all");
+    return kExitUsage;
+  }
+  Result<DockerHost> host = DockerEngineClient::HostFromEnvironment(globals.engine_host);
+  if (!host.ok()) {
+    PrintError(host.status().ToString());
+    return kExitUsage;
+  }
+  std::unique_ptr<DockerEngineClient> engine = DockerEngineClient::Connect(*host);
+  Result<EngineInfo> info = engine->Info();
+  if (!info.ok()) {
+    PrintError(info.status().ToString());
+    return kExitFailure;
+  }
+  std::vector<CompareJob> jobs;
+  if (all) {
+    Result<std::vector<LocalImage>> images = engine->ListImages();
+    if (!images.ok()) {
+      PrintError(images.status().ToString());
+      return kExitFailure;
+    }
+    jobs = JobsForAllImages(*images, info->store);
+  }
+  for (const std::string& input : inputs) {
+    CompareJob job;
+    job.input = input;
+    Result<Reference> parsed = Reference::Parse(input);
+    if (parsed.ok()) {
+      job.reference = parsed->WithDefaultTag();
+    } else {
+      job.error = Status(parsed.status().code(), "\"" + input + "\": " + parsed.status().message());
+    }
+    jobs.push_back(std::move(job));
+  }
+  Result<RegistryContext> context = MakeRegistryContext(globals);
+  if (!context.ok()) {
+    PrintError(context.status().ToString());
+    return ExitStatusFor(context.status().code());
+  }
+  RegistryClient client(context->transport, context->config);
+  RunConcurrently(jobs, client, *engine, *info);
+
+  int exit_status = kExitOk;
+  nlohmann::ordered_json results = nlohmann::ordered_json::array();
+  for (const CompareJob& job : jobs) {
+    exit_status = WorseExitStatus(exit_status, JobExitStatus(job));
+    if (format == OutputFormat::kJson) {
+      results.push_back(JobJson(job));
+    } else {
+      PrintJobText(job);
+    }
+  }
+  if (format == OutputFormat::kJson) std::cout << results.dump(2) << "\n";
+  if (format == OutputFormat::kText && all) {
+    const auto stale = std::count_if(jobs.begin(), jobs.end(), [](const CompareJob& j) {
+      return j.error.ok() && j.comparison.status == CompareStatus::kStale;
+    });
+    std::cout << jobs.size() << " tagged image(s) checked, " << stale << " stale\n";
+  }
+  return exit_status;
+}
+
+}  // namespace
+
+void AddCompareCommand(CLI::App& app, const GlobalOptions& globals, CommandRunner& run) {
+  struct Options {
+    std::vector<std::string> inputs;
+    bool all = false;
+    OutputFormat format = OutputFormat::kText;
+  };
+  auto options = std::make_shared<Options>();
+  CLI::App* command = app.add_subcommand(
+      "compare",
+      "Compare what a tag points to in the registry with the local image in the Docker Engine: "
+      "match, stale (the tag moved since you pulled), absent or unknown");
+  command->add_option("REF", options->inputs, "Image references, e.g. jenkins/jenkins:centos7");
+  command->add_flag("--all", options->all, "Check every tagged local image (concurrently)");
+  AddOutputOption(*command, options->format);
+  command->footer(
+      "Exit status: 0 all match; 1 any stale, absent or unknown; 3 an error prevented "
+      "a decision.");
+  command->callback([options, &globals, &run] {
+    run = [options, &globals] {
+      return RunCompare(globals, options->inputs, options->all, options->format);
+    };
+  });
+}
+
+}  // namespace regdigest

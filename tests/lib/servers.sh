@@ -10,8 +10,10 @@
 #   rd_free_port                   prints a free TCP port on 127.0.0.1
 #   rd_wait_http URL [curl args]   polls until URL answers (any status), 10 s
 #   rd_start_registry MODE         MODE: anon | htpasswd | token | tls
-#   rd_stop_all                    stops the started PIDs (EXIT trap)
+#   rd_stop_all                    runs RD_STOP_HOOKS, stops the started PIDs (EXIT trap)
 #   rd_push ARGS...                runs push_image.py against $REG_URL
+#   rd_manifest REPO REF           GETs a manifest (any kind) from an anon registry
+#   rd_manifest_digest REPO REF    sha256 of those exact bytes
 #
 # Knobs for rd_start_registry (environment, read at call time):
 #   RD_SERVICE   token service name (default rd-registry)
@@ -32,6 +34,9 @@ RD_PY=/usr/bin/python3
 RD_SERVERS_DIR="$RD_SOURCE_DIR/tests/servers"
 export RD_BIN="${REGDIGEST_BIN:-$RD_SOURCE_DIR/build/regdigest}"
 RD_PIDS=()
+# Functions rd_stop_all calls first (before killing RD_PIDS), for servers that
+# need an orderly stop of their own (tests/lib/engine.sh: dockerd).
+RD_STOP_HOOKS=()
 RD_TMP="${RD_TMP:-}"
 RD_REG_COUNT=0
 
@@ -97,7 +102,11 @@ rd_spawn() {
 }
 
 rd_stop_all() {
-  local rc=$? pid i alive
+  local rc=$? pid i alive hook
+  for hook in "${RD_STOP_HOOKS[@]}"; do
+    "$hook" || true
+  done
+  RD_STOP_HOOKS=()
   for pid in "${RD_PIDS[@]}"; do
     kill -TERM "$pid" 2>/dev/null || true
   done
@@ -303,6 +312,23 @@ rd_push() {
     tls) extra+=(--cacert "$CA_FILE") ;;
   esac
   "$RD_PY" "$RD_SERVERS_DIR/push_image.py" --registry "$REG_URL" "${extra[@]}" "$@"
+}
+
+# Every manifest media type, so the registry answers what was pushed.
+RD_MANIFEST_ACCEPT="application/vnd.oci.image.index.v1+json,application/vnd.oci.image.manifest.v1+json"
+RD_MANIFEST_ACCEPT+=",application/vnd.docker.distribution.manifest.list.v2+json"
+RD_MANIFEST_ACCEPT+=",application/vnd.docker.distribution.manifest.v2+json"
+
+# rd_manifest REPO REF: the manifest bytes of an anonymous registry ($REG_URL).
+rd_manifest() {
+  curl -sf -H "Accept: $RD_MANIFEST_ACCEPT" "$REG_URL/v2/$1/manifests/$2"
+}
+
+# rd_manifest_digest REPO REF: sha256:… of the manifest REF points to now.
+rd_manifest_digest() {
+  local sum
+  sum="$(rd_manifest "$1" "$2" | sha256sum)"
+  printf 'sha256:%s\n' "${sum%% *}"
 }
 
 # Number of HTTP requests in the registry access log (combined log format).

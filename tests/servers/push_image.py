@@ -9,6 +9,9 @@ Docker-Content-Digest header agrees.
 Kinds: schema2 (Docker v2 schema 2), oci (OCI image manifest),
 oci-index (OCI index of linux/amd64 + linux/arm64 OCI manifests),
 docker-list (Docker manifest list of two schema2 manifests).
+Layers are real gzip'd tars, so `docker pull` of any kind works.
+--attestations adds a BuildKit-style attestation manifest per platform
+(platform unknown/unknown, vnd.docker.reference.* annotations) to an oci-index.
 Same --seed => same bytes => same digest; another seed => other content.
 Handles Basic auth and Bearer token auth (WWW-Authenticate challenge).
 """
@@ -37,6 +40,7 @@ MT = {
     "oci-index": "application/vnd.oci.image.index.v1+json",
     "oci-config": "application/vnd.oci.image.config.v1+json",
     "oci-layer": "application/vnd.oci.image.layer.v1.tar+gzip",
+    "in-toto": "application/vnd.in-toto+json",
 }
 
 
@@ -229,6 +233,38 @@ def push_single(reg, kind, seed, os_name, arch, ref):
     return reg.put_manifest(ref or sha256(data), MT[kind], data), len(data)
 
 
+def push_attestation(reg, seed, subject):
+    """Pushes a BuildKit-style attestation manifest for `subject` (an index
+    entry); returns the index entry that refers to it."""
+    statement = dumps({
+        "_type": "https://in-toto.io/Statement/v0.1",
+        "predicateType": "https://slsa.dev/provenance/v0.2",
+        "subject": [{"name": "regdigest-test",
+                     "digest": {"sha256": subject["digest"][7:]}}],
+        "predicate": {"builder": {"id": "push_image.py"}, "seed": seed},
+    })
+    config = dumps({
+        "architecture": "unknown", "os": "unknown", "config": {},
+        "rootfs": {"type": "layers", "diff_ids": [sha256(statement)]},
+    })
+    manifest = dumps({
+        "schemaVersion": 2,
+        "mediaType": MT["oci"],
+        "config": {"mediaType": MT["oci-config"], "size": len(config),
+                   "digest": reg.upload_blob(config)},
+        "layers": [{"mediaType": MT["in-toto"], "size": len(statement),
+                    "digest": reg.upload_blob(statement),
+                    "annotations": {"in-toto.io/predicate-type":
+                                    "https://slsa.dev/provenance/v0.2"}}],
+    })
+    digest = reg.put_manifest(sha256(manifest), MT["oci"], manifest)
+    return {"mediaType": MT["oci"], "size": len(manifest), "digest": digest,
+            "annotations": {
+                "vnd.docker.reference.digest": subject["digest"],
+                "vnd.docker.reference.type": "attestation-manifest"},
+            "platform": {"architecture": "unknown", "os": "unknown"}}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--registry", required=True, help="http(s)://host:port")
@@ -243,7 +279,12 @@ def main():
     ap.add_argument("--print-children", action="store_true",
                     help="for an index/list also print 'DIGEST OS/ARCH' "
                     "lines for the children after the index digest")
+    ap.add_argument("--attestations", action="store_true",
+                    help="oci-index only: add an attestation manifest "
+                    "(unknown/unknown) per platform, as BuildKit does")
     args = ap.parse_args()
+    if args.attestations and args.kind != "oci-index":
+        ap.error("--attestations needs --kind oci-index")
     seed = args.seed if args.seed is not None else os.urandom(16).hex()
     reg = Registry(args.registry, args.repo, args.user, args.password,
                    args.cacert)
@@ -260,13 +301,18 @@ def main():
         children.append({"mediaType": MT[child_kind], "size": size,
                          "digest": digest,
                          "platform": {"architecture": arch, "os": "linux"}})
+    attestations = []
+    if args.attestations:
+        attestations = [push_attestation(reg, seed, c) for c in children]
     index = dumps({"schemaVersion": 2, "mediaType": MT[args.kind],
-                   "manifests": children})
+                   "manifests": children + attestations})
     print(reg.put_manifest(args.tag, MT[args.kind], index))
     if args.print_children:
         for c in children:
             print("%s %s/%s" % (c["digest"], c["platform"]["os"],
                                 c["platform"]["architecture"]))
+        for a in attestations:
+            print("%s attestation" % a["digest"])
 
 
 if __name__ == "__main__":

@@ -72,10 +72,27 @@ Status ReadTimeout(const json& value, const std::string& path, std::chrono::mill
   return Status::Ok();
 }
 
+Status ReadConcurrency(const json& value, const std::string& path, int& out) {
+  if (!value.is_number_integer()) return Invalid(path, "expected an integer");
+  const int64_t n = value.get<int64_t>();
+  if (n < 1 || n > kMaxConcurrency) {
+    return Invalid(path, "must be from 1 to " + std::to_string(kMaxConcurrency));
+  }
+  out = static_cast<int>(n);
+  return Status::Ok();
+}
+
 Status ReadRegistry(const json& value, const std::string& path, RegistrySettings& out) {
   if (!value.is_object()) return Invalid(path, "expected an object");
-  if (Status st = CheckKeys(value, path, {"endpoint", "mirrors", "insecure", "caFile"}); !st.ok()) {
+  if (Status st =
+          CheckKeys(value, path, {"endpoint", "mirrors", "insecure", "caFile", "concurrency"});
+      !st.ok()) {
     return st;
+  }
+  if (auto it = value.find("concurrency"); it != value.end()) {
+    if (Status st = ReadConcurrency(*it, Join(path, "concurrency"), out.concurrency); !st.ok()) {
+      return st;
+    }
   }
   if (auto it = value.find("endpoint"); it != value.end()) {
     if (Status st = ReadWord(*it, Join(path, "endpoint"), out.endpoint); !st.ok()) return st;
@@ -107,6 +124,11 @@ const RegistrySettings* ToolConfig::Find(std::string_view domain) const {
   return it == registries.end() ? nullptr : &it->second;
 }
 
+int ToolConfig::ConcurrencyFor(std::string_view domain) const {
+  const RegistrySettings* settings = Find(domain);
+  return settings != nullptr && settings->concurrency > 0 ? settings->concurrency : concurrency;
+}
+
 Result<ToolConfig> ParseToolConfig(std::string_view json_text) {
   ToolConfig config;
   if (json_text.find_first_not_of(" \t\r\n") == std::string_view::npos) return config;
@@ -122,7 +144,8 @@ Result<ToolConfig> ParseToolConfig(std::string_view json_text) {
   if (!doc.is_object()) {
     return Status(StatusCode::kInvalidArgument, "expected a JSON object at the top level");
   }
-  if (Status st = CheckKeys(doc, "", {"connectTimeout", "timeout", "caFile", "registries"});
+  if (Status st =
+          CheckKeys(doc, "", {"connectTimeout", "timeout", "caFile", "concurrency", "registries"});
       !st.ok()) {
     return st;
   }
@@ -134,6 +157,9 @@ Result<ToolConfig> ParseToolConfig(std::string_view json_text) {
   }
   if (auto it = doc.find("caFile"); it != doc.end()) {
     if (Status st = ReadWord(*it, "caFile", config.ca_file); !st.ok()) return st;
+  }
+  if (auto it = doc.find("concurrency"); it != doc.end()) {
+    if (Status st = ReadConcurrency(*it, "concurrency", config.concurrency); !st.ok()) return st;
   }
   if (auto it = doc.find("registries"); it != doc.end()) {
     if (!it->is_object()) return Invalid("registries", "expected an object");

@@ -1,6 +1,6 @@
 // regdigest's own configuration file (JSON with // and /* */ comments):
 // per-registry endpoint overrides, mirrors, plain-http permission and CA
-// bundles, plus timeouts. Pure parser; config/regdigest.example.json shows
+// bundles, plus timeouts and request concurrency. Pure parser; config/regdigest.example.json shows
 // every key. Where the file lives and how it is read is the caller's job.
 #pragma once
 
@@ -19,7 +19,11 @@ struct RegistrySettings {
   std::vector<std::string> mirrors;  // tried in order before the endpoint
   bool insecure = false;             // allow plain http / skip nothing else
   std::string ca_file;               // extra CA bundle for this registry
+  int concurrency = 0;               // requests in flight at once; 0: ToolConfig::concurrency
 };
+
+inline constexpr int kDefaultConcurrency = 8;
+inline constexpr int kMaxConcurrency = 64;
 
 struct ToolConfig {
   // Key: registry domain ("docker.io", "localhost:5000"), lowercased; the
@@ -27,16 +31,21 @@ struct ToolConfig {
   std::map<std::string, RegistrySettings> registries;
   std::chrono::milliseconds connect_timeout{10000};
   std::chrono::milliseconds timeout{30000};
-  std::string ca_file;  // CA bundle for every registry
+  std::string ca_file;                    // CA bundle for every registry
+  int concurrency = kDefaultConcurrency;  // per registry, 1..kMaxConcurrency
   // nullptr if none; case-insensitive; "index.docker.io" finds "docker.io".
   const RegistrySettings* Find(std::string_view domain) const;
+  // The registry's own "concurrency" if set, else the top-level one.
+  int ConcurrencyFor(std::string_view domain) const;
 };
 
 // File format (every key optional):
-//   { "connectTimeout": 10, "timeout": 30, "caFile": "/etc/ssl/extra.pem",
+//   { "connectTimeout": 10, "timeout": 30, "caFile": "/etc/ssl/extra.pem", "concurrency": 8,
 //     "registries": { "docker.io": { "endpoint": "...", "mirrors": ["..."],
-//                                    "insecure": false, "caFile": "..." } } }
-// Timeouts are seconds (fractions allowed), > 0 and at most 86400. Text that
+//                                    "insecure": false, "caFile": "...",
+//                                    "concurrency": 4 } } }
+// Timeouts are seconds (fractions allowed), > 0 and at most 86400.
+// Concurrency is an integer from 1 to 64. Text that
 // is empty or only whitespace gives the defaults. Invalid JSON, unknown keys,
 // wrong types and bad values are kInvalidArgument naming the key path, e.g.
 // `registries."docker.io".insecure: expected a boolean`.

@@ -26,6 +26,8 @@ TEST_CASE("ParseToolConfig defaults") {
     CHECK(c.connect_timeout == milliseconds(10000));
     CHECK(c.timeout == milliseconds(30000));
     CHECK(c.ca_file.empty());
+    CHECK(c.concurrency == 8);
+    CHECK(c.ConcurrencyFor("docker.io") == 8);
   }
 }
 
@@ -35,9 +37,10 @@ TEST_CASE("ParseToolConfig reads every key") {
     "connectTimeout": 2.5,
     "timeout": 0.0001,  /* rounds up to 1 ms */
     "caFile": "/etc/ca.pem",
+    "concurrency": 16,
     "registries": {
       "docker.io": {"mirrors": ["https://m1.example", "m2.example:5000"]},
-      "LocalHost:5000": {"insecure": true},
+      "LocalHost:5000": {"insecure": true, "concurrency": 2},
       "priv.example": {"endpoint": "https://vip.example:8443", "caFile": "/ca/priv.pem",
                        "insecure": false, "mirrors": []}
     }
@@ -55,6 +58,33 @@ TEST_CASE("ParseToolConfig reads every key") {
   CHECK(priv.endpoint == "https://vip.example:8443");
   CHECK(priv.ca_file == "/ca/priv.pem");
   CHECK(priv.mirrors.empty());
+  CHECK(c.concurrency == 16);
+  CHECK(c.ConcurrencyFor("localhost:5000") == 2);
+  CHECK(c.ConcurrencyFor("priv.example") == 16);  // configured, but not its concurrency
+  CHECK(c.ConcurrencyFor("ghcr.io") == 16);       // not configured at all
+}
+
+TEST_CASE("ParseToolConfig concurrency bounds") {
+  struct Case {
+    std::string text;
+    int want;  // 0: rejected
+  };
+  const Case cases[] = {
+      {R"({"concurrency": 1})", 1},   {R"({"concurrency": 64})", 64},
+      {R"({"concurrency": 0})", 0},   {R"({"concurrency": 65})", 0},
+      {R"({"concurrency": -1})", 0},  {R"({"concurrency": 2.5})", 0},
+      {R"({"concurrency": "8"})", 0}, {R"({"concurrency": null})", 0},
+  };
+  for (const Case& k : cases) {
+    CAPTURE(k.text);
+    Result<ToolConfig> got = ParseToolConfig(k.text);
+    REQUIRE(got.ok() == (k.want != 0));
+    if (k.want != 0) {
+      CHECK(got->concurrency == k.want);
+    } else {
+      CHECK(got.status().message().starts_with("concurrency: "));
+    }
+  }
 }
 
 TEST_CASE("ToolConfig::Find normalises the domain") {
@@ -107,6 +137,11 @@ TEST_CASE("ParseToolConfig rejects bad files naming the key path") {
       {R"({"connectTimeout": true})", "connectTimeout: expected a number of seconds"},
       {R"({"connectTimeout": 1e9})", "connectTimeout: must be at most 86400"},
       {R"({"caFile": 1})", "caFile: expected a string"},
+      {R"({"concurrency": 100})", "concurrency: must be from 1 to 64"},
+      {R"({"registries": {"docker.io": {"concurrency": 0}}})",
+       R"(registries."docker.io".concurrency: must be from 1 to 64)"},
+      {R"({"registries": {"docker.io": {"concurrency": true}}})",
+       R"(registries."docker.io".concurrency: expected an integer)"},
       {R"({"timeOut": 3})", "timeOut: unknown key"},
       {R"([1])", "expected a JSON object"},
       {R"({"timeout": 3,})", "invalid JSON"},
@@ -138,6 +173,8 @@ TEST_CASE("config/regdigest.example.json parses") {
   CHECK_FALSE(c.Find("registry.corp.example")->ca_file.empty());
   REQUIRE(c.Find("lab-registry.local:5000") != nullptr);
   CHECK(c.Find("lab-registry.local:5000")->insecure);
+  CHECK(c.concurrency == 8);
+  CHECK(c.ConcurrencyFor("lab-registry.local:5000") == 2);
 }
 
 }  // namespace

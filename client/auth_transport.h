@@ -3,14 +3,17 @@
 // (client/token_client.h) or uses Basic credentials, and retries once. It
 // remembers each registry's challenge and tokens (client/token_cache.h), so
 // later requests carry their credentials up front: N tags of one repository
-// cost one 401, one token request and N requests.
+// cost one 401, one token request and N requests. PrefetchTokens asks for the
+// tokens of many repositories in one request where the token server allows.
 #pragma once
 
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "client/credential_source.h"
 #include "client/http.h"
@@ -35,6 +38,24 @@ class AuthTransport : public Transport {
 
   Result<HttpResponse> RoundTrip(const HttpRequest& request) override;
 
+  // Fetches one token covering all `scopes` for the registry at `origin` (scheme://host[:port])
+  // whose Bearer challenge is already known (after a first 401); falls back to one token request
+  // per scope when the token server refuses several scopes. No-op when the registry uses Basic or
+  // no challenge is known yet.
+  //
+  // `registry` is the credentials' domain, as in AuthContext::registry.
+  // Scopes that already have a valid token are skipped; at most
+  // kMaxScopesPerTokenRequest go in one request. A 4xx other than 401/429 to
+  // a multi-scope request is taken as a refusal: it is remembered for the
+  // run, and from then on that registry gets one request per scope (a few at
+  // a time). Returns the first failure (scopes left without a token fetch
+  // their own when a request needs them, and report the error then).
+  Status PrefetchTokens(const std::string& origin, const std::string& registry,
+                        const std::vector<std::string>& scopes);
+
+  static constexpr size_t kMaxScopesPerTokenRequest = 50;  // keeps the URL short
+  static constexpr size_t kParallelTokenRequests = 4;      // one-scope fallback
+
  private:
   struct Target;
 
@@ -57,6 +78,13 @@ class AuthTransport : public Transport {
   // The registry's credentials, looked up at most once per run.
   Result<std::optional<AuthEntry>> Credentials(const std::string& registry);
   std::shared_ptr<std::mutex> FetchLock(const std::string& key);
+  // One token request for all of `scopes` still missing, its token stored
+  // under each; `http_status` receives the token server's answer.
+  Status FetchSharedToken(const Target& target, const Challenge& bearer,
+                          const std::vector<std::string>& scopes, int* http_status);
+  // One token request per scope, kParallelTokenRequests at a time.
+  Status FetchEachToken(const Target& target, const Challenge& bearer,
+                        const std::vector<std::string>& scopes);
 
   std::shared_ptr<Transport> inner_;
   std::shared_ptr<CredentialSource> credentials_;
@@ -66,6 +94,7 @@ class AuthTransport : public Transport {
   std::map<std::string, Result<std::optional<AuthEntry>>> credentials_by_registry_;
   std::mutex fetch_locks_mu_;
   std::map<std::string, std::shared_ptr<std::mutex>> fetch_locks_;  // one token fetch at a time
+  std::set<std::string> single_scope_origins_;  // refused a multi-scope request; fetch_locks_mu_
 };
 
 }  // namespace regdigest

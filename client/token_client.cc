@@ -79,7 +79,9 @@ HttpRequest BasicTokenRequest(const Url& realm, const std::string& service,
 Result<TokenResponse> FetchToken(Transport& transport, const Challenge& bearer,
                                  const std::vector<std::string>& scopes,
                                  const std::optional<AuthEntry>& credentials,
-                                 bool registry_is_https, std::string_view registry) {
+                                 bool registry_is_https, std::string_view registry,
+                                 int* http_status) {
+  if (http_status) *http_status = 0;
   const std::string service = bearer.Param("service");
   std::string registry_name(registry);
   if (registry_name.empty()) registry_name = service.empty() ? "the registry" : service;
@@ -113,6 +115,7 @@ Result<TokenResponse> FetchToken(Transport& transport, const Challenge& bearer,
                                          registry_name);
   }
   const int status = response->status;
+  if (http_status) *http_status = status;
   if (status == 401 || status == 403) {
     return Status(
         StatusCode::kUnauthorized,

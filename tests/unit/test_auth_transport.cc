@@ -32,6 +32,7 @@ struct FakeConfig {
   bool anonymous_pull = true;      // the token server grants pull without credentials
   bool access_token_only = false;  // answer {"access_token": ...}
   std::set<std::string> denied;    // repositories no token ever grants
+  bool multi_scope = true;         // false: 400 to more than one scope parameter
 };
 
 // Registry at registry.test and token server at the realm's host. Tokens are
@@ -98,6 +99,7 @@ class FakeWorld : public Transport {
         authenticated = true;
       }
       if (name == "scope") {
+        if (!scopes.empty() && !config_.multi_scope) return Fail(response, 400);
         for (size_t s = 0, e; s < value.size(); s = e + 1) {
           e = std::min(value.find(' ', s), value.size());
           scopes.insert(value.substr(s, e - s));
@@ -415,7 +417,7 @@ TEST_CASE("AuthTransport answers challenges and reuses what it learned") {
        1},
   };
   for (const Case& c : cases) {
-    CAPTURE(c.name);
+    INFO(std::string(c.name));
     Clock::time_point now = Clock::now();
     auto world = std::make_shared<FakeWorld>(c.config, &now);
     auto credentials = std::make_shared<CountingCredentials>(c.credentials);
@@ -493,6 +495,180 @@ TEST_CASE("AuthTransport: concurrent requests share one token fetch") {
     CHECK(token_requests == 1);
     CHECK(credentials->lookups.size() == 1);
     if (warm) CHECK(log.size() == 3 + kThreads);  // no further 401s once the challenge is known
+  }
+}
+
+std::string ScopeParam(const std::string& repo) { return "scope=repository%3A" + repo + "%3Apull"; }
+
+TEST_CASE("AuthTransport::PrefetchTokens asks for many scopes in one token request") {
+  struct Case {
+    const char* name;
+    FakeConfig config;
+    std::vector<std::string> before;     // repositories resolved first (tag 1)
+    std::vector<std::string> prefetch;   // repositories prefetched
+    std::vector<std::string> tokens;     // token requests the prefetch made (any order)
+    std::vector<std::string> prefetch2;  // a second prefetch, if any
+    std::vector<std::string> tokens2;    // its token requests
+    StatusCode code = StatusCode::kOk;   // what the first prefetch returns
+    bool warm = true;  // the prefetched repositories then resolve with no token request
+    std::optional<AuthEntry> credentials = std::nullopt;
+    std::string origin = kRegistry;
+  };
+  const FakeConfig bearer;
+  FakeConfig single_scope;
+  single_scope.multi_scope = false;
+  FakeConfig basic;
+  basic.scheme = "basic";
+  FakeConfig wrong_password;
+  wrong_password.anonymous_pull = false;
+  wrong_password.password = "other";
+  std::vector<std::string> many, many_first, many_second, many_third;
+  for (int i = 0; i < 120; ++i) {
+    const std::string repo = "r" + std::to_string(i);
+    many.push_back(repo);
+    (i < 50 ? many_first : i < 100 ? many_second : many_third).push_back(repo);
+  }
+  auto token_get = [](const std::vector<std::string>& repos) {
+    std::string query;
+    for (const std::string& repo : repos) query += (query.empty() ? "" : "&") + ScopeParam(repo);
+    return TokenGet(query);
+  };
+
+  const std::vector<Case> cases = {
+      {"one request with a scope parameter per repository",
+       bearer,
+       {"a"},
+       {"a", "b", "c", "d"},
+       {token_get({"b", "c", "d"})},
+       {},
+       {}},
+      {"the origin may carry an explicit default port",
+       bearer,
+       {"a"},
+       {"b", "c"},
+       {token_get({"b", "c"})},
+       {},
+       {},
+       StatusCode::kOk,
+       true,
+       std::nullopt,
+       "https://registry.test:443"},
+      {"refused (400): one request per scope, and no multi-scope request after that",
+       single_scope,
+       {"a"},
+       {"b", "c", "d"},
+       {token_get({"b", "c", "d"}), token_get({"b"}), token_get({"c"}), token_get({"d"})},
+       {"e", "f"},
+       {token_get({"e"}), token_get({"f"})}},
+      {"scopes with a valid token are skipped",
+       bearer,
+       {"a", "b"},
+       {"a", "b", "c", "d"},
+       {token_get({"c", "d"})},
+       {"a", "b", "c", "d"},
+       {}},
+      {"one missing scope: a plain one-scope request",
+       single_scope,
+       {"a"},
+       {"a", "b"},
+       {token_get({"b"})},
+       {},
+       {}},
+      {"duplicates and empty scopes are dropped",
+       bearer,
+       {"a"},
+       {"b", "b", "", "c", "b"},
+       {token_get({"b", "c"})},
+       {},
+       {}},
+      {"at most 50 scopes per request",
+       bearer,
+       {"a"},
+       many,
+       {token_get(many_first), token_get(many_second), token_get(many_third)},
+       {},
+       {}},
+      {"basic registry: no-op",
+       basic,
+       {"a"},
+       {"b", "c"},
+       {},
+       {},
+       {},
+       StatusCode::kOk,
+       false,
+       kAlice},
+      {"no challenge known yet: no-op", bearer, {}, {"a", "b"}, {}, {}, {}, StatusCode::kOk, false},
+      {"credentials refused (401): no per-scope retries",
+       wrong_password,
+       {"a"},
+       {"b", "c"},
+       {TokenGet(ScopeParam("b") + "&" + ScopeParam("c") + "&account=alice", "Basic alice:s3cret")},
+       {},
+       {},
+       StatusCode::kUnauthorized,
+       false,
+       kAlice},
+  };
+  for (const Case& c : cases) {
+    INFO(std::string(c.name));
+    Clock::time_point now = Clock::now();
+    auto world = std::make_shared<FakeWorld>(c.config, &now);
+    auto credentials = std::make_shared<CountingCredentials>(c.credentials);
+    AuthTransport transport(world, credentials,
+                            std::make_shared<TokenCache>([&now] { return now; }));
+    auto resolve = [&](const std::string& repo) {
+      HttpRequest request;
+      request.url = kRegistry + "/v2/" + repo + "/manifests/1";
+      request.auth = {"registry.test", "repository:" + repo + ":pull"};
+      return transport.RoundTrip(request);
+    };
+    auto token_lines_since = [&](size_t from) {
+      std::vector<std::string> lines;
+      const std::vector<std::string> log = world->Log();
+      for (size_t i = from; i < log.size(); ++i) {
+        if (log[i].find(kRealm) != std::string::npos) lines.push_back(log[i]);
+      }
+      std::sort(lines.begin(), lines.end());
+      return lines;
+    };
+    auto scopes = [](const std::vector<std::string>& repos) {
+      std::vector<std::string> out;
+      for (const std::string& repo : repos) {
+        out.push_back(repo.empty() ? "" : "repository:" + repo + ":pull");
+      }
+      return out;
+    };
+    auto sorted = [](std::vector<std::string> lines) {
+      std::sort(lines.begin(), lines.end());
+      return lines;
+    };
+    for (const std::string& repo : c.before) (void)resolve(repo);
+
+    size_t mark = world->Log().size();
+    Status status = transport.PrefetchTokens(c.origin, "registry.test", scopes(c.prefetch));
+    CHECK(status.code() == c.code);
+    CHECK(token_lines_since(mark) == sorted(c.tokens));
+    CHECK(world->Log().size() == mark + c.tokens.size());  // token requests only
+    if (!c.prefetch2.empty()) {
+      mark = world->Log().size();
+      CHECK(transport.PrefetchTokens(c.origin, "registry.test", scopes(c.prefetch2)).ok());
+      CHECK(token_lines_since(mark) == sorted(c.tokens2));
+    }
+    CHECK(credentials->lookups.size() <= 1);
+    if (!c.warm) continue;
+    // Every prefetched repository now resolves at once: no 401, no token request.
+    mark = world->Log().size();
+    std::vector<std::string> resolved = c.prefetch;
+    resolved.insert(resolved.end(), c.prefetch2.begin(), c.prefetch2.end());
+    std::erase(resolved, "");
+    for (const std::string& repo : resolved) {
+      CAPTURE(repo);
+      Result<HttpResponse> response = resolve(repo);
+      REQUIRE_MESSAGE(response.ok(), response.status().ToString());
+      CHECK(response->status == 200);
+    }
+    CHECK(world->Log().size() == mark + resolved.size());
   }
 }
 

@@ -10,6 +10,7 @@
 #include "cli/exit_status.h"
 #include "client/docker_engine_client.h"
 #include "client/image_describer.h"
+#include "client/reference_inputs.h"
 #include "client/registry_client.h"
 #include "common/compare.h"
 #include "common/media_types.h"
@@ -17,10 +18,17 @@
 namespace regdigest {
 namespace {
 
-constexpr int kCompareWorkers = 8;
+struct CompareOptions {
+  std::vector<std::string> inputs;
+  std::string file;
+  int concurrency = 0;  // 0: the config's
+  bool all = false;
+  OutputFormat format = OutputFormat::kText;
+};
 
 struct CompareJob {
   std::string input;
+  ReferenceInput source;  // where `input` came from (for error messages)
   std::optional<Reference> reference;
   std::optional<LocalFacts> local;  // filled up front for --all
   bool local_known = false;
@@ -68,14 +76,14 @@ Status CompareOne(CompareJob& job, RegistryClient& client, EngineClient& engine,
 }
 
 void RunConcurrently(std::vector<CompareJob>& jobs, RegistryClient& client, EngineClient& engine,
-                     const EngineInfo& info) {
+                     const EngineInfo& info, int workers) {
   std::atomic<size_t> next{0};
   auto worker = [&] {
     for (size_t i = next++; i < jobs.size(); i = next++) {
       if (jobs[i].reference) jobs[i].error = CompareOne(jobs[i], client, engine, info);
     }
   };
-  const int count = std::min<int>(kCompareWorkers, static_cast<int>(jobs.size()));
+  const int count = std::min<int>(workers, static_cast<int>(jobs.size()));
   std::vector<std::thread> threads;
   for (int i = 1; i < count; ++i) threads.emplace_back(worker);
   worker();
@@ -87,7 +95,7 @@ nlohmann::ordered_json OptionalDigest(const std::optional<Digest>& digest) {
 }
 
 nlohmann::ordered_json JobJson(const CompareJob& job) {
-  if (!job.error.ok()) return {{"input", job.input}, {"error", job.error.ToString()}};
+  if (!job.error.ok()) return {{"input", job.input}, {"error", job.source.ErrorText(job.error)}};
   nlohmann::ordered_json local = nullptr;
   if (job.local) {
     local = {{"id", job.local->id},
@@ -109,7 +117,7 @@ nlohmann::ordered_json JobJson(const CompareJob& job) {
 
 void PrintJobText(const CompareJob& job) {
   if (!job.error.ok()) {
-    PrintError(job.error.ToString());
+    PrintError(job.source.ErrorText(job.error));
     return;
   }
   std::string status(CompareStatusName(job.comparison.status));
@@ -163,11 +171,18 @@ std::vector<CompareJob> JobsForAllImages(const std::vector<LocalImage>& images, 
   return jobs;
 }
 
-int RunCompare(const GlobalOptions& globals, const std::vector<std::string>& inputs, bool all,
-               OutputFormat format) {
-  if (all == !inputs.empty()) {
-    PrintError("compare needs either references or --all");
+int RunCompare(const GlobalOptions& globals, const CompareOptions& options) {
+  const bool all = options.all;
+  const OutputFormat format = options.format;
+  if (all == (!options.inputs.empty() || !options.file.empty())) {
+    PrintError("compare needs either references (REF... or --file F) or --all");
     return kExitUsage;
+  }
+  Result<std::vector<ReferenceInput>> inputs =
+      GatherReferenceInputs(options.inputs, options.file, std::cin);
+  if (!inputs.ok()) {
+    PrintError(inputs.status().ToString());
+    return ExitStatusFor(inputs.status().code());
   }
   Result<DockerHost> host = DockerEngineClient::HostFromEnvironment(globals.engine_host);
   if (!host.ok()) {
@@ -189,15 +204,16 @@ int RunCompare(const GlobalOptions& globals, const std::vector<std::string>& inp
     }
     jobs = JobsForAllImages(*images, info->store);
   }
-  for (const std::string& input : inputs) {
+  for (ReferenceInput& input : *inputs) {
     CompareJob job;
-    job.input = input;
-    Result<Reference> parsed = Reference::Parse(input);
+    job.input = input.text;
+    Result<Reference> parsed = input.Parse();
     if (parsed.ok()) {
       job.reference = parsed->WithDefaultTag();
     } else {
-      job.error = Status(parsed.status().code(), "\"" + input + "\": " + parsed.status().message());
+      job.error = parsed.status();
     }
+    job.source = std::move(input);
     jobs.push_back(std::move(job));
   }
   Result<RegistryContext> context = MakeRegistryContext(globals);
@@ -206,7 +222,8 @@ int RunCompare(const GlobalOptions& globals, const std::vector<std::string>& inp
     return ExitStatusFor(context.status().code());
   }
   RegistryClient client(context->transport, context->config);
-  RunConcurrently(jobs, client, *engine, *info);
+  RunConcurrently(jobs, client, *engine, *info,
+                  options.concurrency > 0 ? options.concurrency : context->config.concurrency);
 
   int exit_status = kExitOk;
   nlohmann::ordered_json results = nlohmann::ordered_json::array();
@@ -231,26 +248,20 @@ int RunCompare(const GlobalOptions& globals, const std::vector<std::string>& inp
 }  // namespace
 
 void AddCompareCommand(CLI::App& app, const GlobalOptions& globals, CommandRunner& run) {
-  struct Options {
-    std::vector<std::string> inputs;
-    bool all = false;
-    OutputFormat format = OutputFormat::kText;
-  };
-  auto options = std::make_shared<Options>();
+  auto options = std::make_shared<CompareOptions>();
   CLI::App* command = app.add_subcommand(
       "compare",
       "Compare what a tag points to in the registry with the local image in the Docker Engine: "
       "match, stale (the tag moved since you pulled), absent or unknown");
   command->add_option("REF", options->inputs, "Image references, e.g. jenkins/jenkins:centos7");
+  AddReferenceFileOptions(*command, options->file, options->concurrency);
   command->add_flag("--all", options->all, "Check every tagged local image (concurrently)");
   AddOutputOption(*command, options->format);
   command->footer(
       "Exit status: 0 all match; 1 any stale, absent or unknown; 3 an error prevented "
       "a decision.");
   command->callback([options, &globals, &run] {
-    run = [options, &globals] {
-      return RunCompare(globals, options->inputs, options->all, options->format);
-    };
+    run = [options, &globals] { return RunCompare(globals, *options); };
   });
 }
 

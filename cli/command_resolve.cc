@@ -1,28 +1,50 @@
-// `regdigest resolve REF... [--platform P]`: tag -> manifest digest with one
-// HEAD request; with --platform, also the manifest digest of that platform.
+// `regdigest resolve REF... [--file F] [--platform P]`: tag -> manifest digest
+// with one HEAD request each, many references at once (client/bulk_resolver.h);
+// with --platform, also the manifest digest of that platform.
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "cli/commands.h"
 #include "cli/exit_status.h"
+#include "client/auth_transport.h"
+#include "client/bulk_resolver.h"
 #include "client/docker_engine_client.h"
 #include "client/image_describer.h"
+#include "client/reference_inputs.h"
 #include "client/registry_client.h"
 #include "common/reference.h"
 
 namespace regdigest {
 namespace {
 
+struct ResolveOptions {
+  std::vector<std::string> inputs;
+  std::string file;
+  std::string platform;
+  int concurrency = 0;  // 0: the config's
+  bool quiet = false;
+  OutputFormat format = OutputFormat::kText;
+};
+
 struct Resolution {
-  std::string input;
+  ReferenceInput input;
   std::optional<Reference> reference;  // with the default tag applied
   Result<ManifestDescriptor> result = Status(StatusCode::kUsage, "not resolved");
   std::optional<PlatformManifest> selected;  // with --platform, once result is ok
 };
 
 nlohmann::ordered_json ResolutionJson(const Resolution& r) {
-  if (!r.result.ok()) return {{"input", r.input}, {"error", r.result.status().ToString()}};
-  nlohmann::ordered_json json = {{"input", r.input},
+  if (!r.result.ok()) {
+    return {{"input", r.input.text}, {"error", r.input.ErrorText(r.result.status())}};
+  }
+  nlohmann::ordered_json json = {{"input", r.input.text},
                                  {"reference", r.reference->String()},
                                  {"digest", r.result->digest.String()},
                                  {"mediaType", r.result->media_type}};
@@ -33,31 +55,130 @@ nlohmann::ordered_json ResolutionJson(const Resolution& r) {
   return json;
 }
 
-int RunResolve(const GlobalOptions& globals, const std::vector<std::string>& inputs,
-               const std::string& platform_option, OutputFormat format) {
+// "resolved 120/500 (35.2/s), 2 failed" on one stderr line, rewritten in place
+// at most every 100 ms and cleared by Finish(). Silent when disabled.
+class ProgressLine {
+ public:
+  explicit ProgressLine(bool enabled) : enabled_(enabled) {}
+  void Update(std::size_t done, std::size_t total, std::size_t failed) {
+    if (!enabled_) return;
+    const auto now = Clock::now();
+    if (done != total && now - last_ < std::chrono::milliseconds(100)) return;
+    last_ = now;
+    const double seconds = std::chrono::duration<double>(now - start_).count();
+    const double rate = seconds > 0 ? static_cast<double>(done) / seconds : 0;
+    std::fprintf(stderr, "\rresolved %zu/%zu (%.1f/s), %zu failed\033[K", done, total, rate,
+                 failed);
+    std::fflush(stderr);
+    shown_ = true;
+  }
+  void Finish() {
+    if (!shown_) return;
+    std::fputs("\r\033[K", stderr);
+    std::fflush(stderr);
+  }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  bool enabled_;
+  bool shown_ = false;
+  Clock::time_point start_ = Clock::now();
+  Clock::time_point last_{};
+};
+
+// --platform: the GET of what each HEAD answered, by digest (the index or
+// manifest cannot change between the two requests), `workers` at a time.
+void SelectPlatforms(std::vector<Resolution>& resolutions, RegistryClient& client,
+                     const Platform& platform, int workers) {
+  std::atomic<std::size_t> next{0};
+  auto worker = [&] {
+    ImageDescriber describer(client);
+    for (std::size_t i = next++; i < resolutions.size(); i = next++) {
+      Resolution& r = resolutions[i];
+      if (!r.reference || !r.result.ok()) continue;
+      Result<PlatformManifest> selected =
+          describer.SelectPlatformManifest(*r.reference, r.result->digest, platform);
+      if (selected.ok()) {
+        r.selected = std::move(selected).value();
+      } else {
+        r.result = selected.status();
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int t = 1; t < std::min<int>(workers, static_cast<int>(resolutions.size())); ++t) {
+    threads.emplace_back(worker);
+  }
+  worker();
+  for (std::thread& thread : threads) thread.join();
+}
+
+void ResolveReferences(std::vector<Resolution>& resolutions, const RegistryContext& context,
+                       const ResolveOptions& options, const std::optional<Platform>& platform) {
+  RegistryClient client(context.transport, context.config);
+  std::vector<Reference> references;
+  std::vector<std::size_t> positions;  // index in `resolutions` of each reference
+  for (std::size_t i = 0; i < resolutions.size(); ++i) {
+    if (!resolutions[i].reference) continue;
+    references.push_back(*resolutions[i].reference);
+    positions.push_back(i);
+  }
+  ProgressLine progress(!options.quiet && ::isatty(STDERR_FILENO) == 1);
+  BulkResolverOptions bulk_options;
+  bulk_options.concurrency = options.concurrency;
+  bulk_options.progress = [&progress](std::size_t done, std::size_t total, std::size_t failed) {
+    progress.Update(done, total, failed);
+  };
+  BulkResolver resolver(client, context.config,
+                        std::dynamic_pointer_cast<AuthTransport>(context.transport),
+                        std::move(bulk_options));
+  std::vector<Result<ManifestDescriptor>> results = resolver.ResolveAll(references);
+  progress.Finish();
+  for (std::size_t k = 0; k < results.size(); ++k) {
+    resolutions[positions[k]].result = std::move(results[k]);
+  }
+  if (platform) {
+    SelectPlatforms(resolutions, client, *platform,
+                    options.concurrency > 0 ? options.concurrency : context.config.concurrency);
+  }
+}
+
+int RunResolve(const GlobalOptions& globals, const ResolveOptions& options) {
+  if (options.inputs.empty() && options.file.empty()) {
+    PrintError("resolve needs references (REF... or --file F)");
+    return kExitUsage;
+  }
   std::optional<Platform> platform;
-  if (!platform_option.empty()) {
-    Result<Platform> parsed = PlatformFromOption(platform_option, globals);
+  if (!options.platform.empty()) {
+    Result<Platform> parsed = PlatformFromOption(options.platform, globals);
     if (!parsed.ok()) {
       PrintError(parsed.status().ToString());
       return ExitStatusFor(parsed.status().code());
     }
     platform = std::move(parsed).value();
   }
+  Result<std::vector<ReferenceInput>> inputs =
+      GatherReferenceInputs(options.inputs, options.file, std::cin);
+  if (!inputs.ok()) {
+    PrintError(inputs.status().ToString());
+    return ExitStatusFor(inputs.status().code());
+  }
   std::vector<Resolution> resolutions;
+  resolutions.reserve(inputs->size());
   bool any_valid = false;
-  for (const std::string& input : inputs) {
+  for (ReferenceInput& input : *inputs) {
     Resolution r;
-    r.input = input;
-    Result<Reference> parsed = Reference::Parse(input);
+    Result<Reference> parsed = input.Parse();
     if (parsed.ok()) {
       r.reference = parsed->WithDefaultTag();
       any_valid = true;
     } else {
-      r.result = Status(parsed.status().code(), "\"" + input + "\": " + parsed.status().message());
+      r.result = parsed.status();
     }
+    r.input = std::move(input);
     resolutions.push_back(std::move(r));
   }
+  inputs->clear();
 
   if (any_valid) {
     Result<RegistryContext> context = MakeRegistryContext(globals);
@@ -65,35 +186,22 @@ int RunResolve(const GlobalOptions& globals, const std::vector<std::string>& inp
       PrintError(context.status().ToString());
       return ExitStatusFor(context.status().code());
     }
-    RegistryClient client(context->transport, context->config);
-    ImageDescriber describer(client);
-    for (Resolution& r : resolutions) {
-      if (!r.reference) continue;
-      r.result = client.Resolve(*r.reference);
-      if (!r.result.ok() || !platform) continue;
-      // The GET of what the HEAD answered, by digest: the index (or manifest) cannot
-      // change between the two requests.
-      Result<PlatformManifest> selected =
-          describer.SelectPlatformManifest(*r.reference, r.result->digest, *platform);
-      if (selected.ok()) {
-        r.selected = std::move(selected).value();
-      } else {
-        r.result = selected.status();
-      }
-    }
+    ResolveReferences(resolutions, *context, options, platform);
   }
 
+  // The digest alone for one REF argument, so d=$(regdigest resolve x) works;
+  // "REFERENCE DIGEST" lines as soon as there are several or a --file.
+  const bool digest_alone = resolutions.size() == 1 && options.file.empty();
   int exit_status = kExitOk;
   nlohmann::ordered_json results = nlohmann::ordered_json::array();
   for (const Resolution& r : resolutions) {
     exit_status = WorseExitStatus(exit_status, ExitStatusFor(r.result.status().code()));
-    if (format == OutputFormat::kJson) {
+    if (options.format == OutputFormat::kJson) {
       results.push_back(ResolutionJson(r));
     } else if (!r.result.ok()) {
-      PrintError(r.result.status().ToString());
-    } else if (resolutions.size() == 1) {
-      // The digest alone, so d=$(regdigest resolve x) works; with --platform, the
-      // platform's manifest digest (what to pin for one architecture).
+      PrintError(r.input.ErrorText(r.result.status()));
+    } else if (digest_alone) {
+      // With --platform, the platform's manifest digest (what to pin for one architecture).
       std::cout << (r.selected ? r.selected->digest : r.result->digest).String() << "\n";
     } else if (r.selected) {
       std::cout << r.reference->String() << " " << r.selected->platform.String() << " "
@@ -102,7 +210,7 @@ int RunResolve(const GlobalOptions& globals, const std::vector<std::string>& inp
       std::cout << r.reference->String() << " " << r.result->digest.String() << "\n";
     }
   }
-  if (format == OutputFormat::kJson) std::cout << results.dump(2) << "\n";
+  if (options.format == OutputFormat::kJson) std::cout << results.dump(2) << "\n";
   return exit_status;
 }
 
@@ -123,26 +231,35 @@ Result<Platform> PlatformFromOption(const std::string& value, const GlobalOption
 }
 
 void AddResolveCommand(CLI::App& app, const GlobalOptions& globals, CommandRunner& run) {
-  struct Options {
-    std::vector<std::string> inputs;
-    std::string platform;
-    OutputFormat format = OutputFormat::kText;
-  };
-  auto options = std::make_shared<Options>();
+  auto options = std::make_shared<ResolveOptions>();
   CLI::App* command = app.add_subcommand(
       "resolve",
       "Resolve tags to manifest digests with one HEAD request each (the tag defaults to "
-      "latest). The digest is the registry's manifest or index digest, not the local image ID. "
-      "With --platform, also GETs the index and prints that platform's manifest digest.");
-  command->add_option("REF", options->inputs, "Image references, e.g. jenkins/jenkins:centos7")
-      ->required();
+      "latest), many at once. The digest is the registry's manifest or index digest, not the "
+      "local image ID. With --platform, also GETs the index and prints that platform's "
+      "manifest digest.");
+  command->add_option("REF", options->inputs, "Image references, e.g. jenkins/jenkins:centos7");
+  AddReferenceFileOptions(*command, options->file, options->concurrency);
+  command->add_flag("-q,--quiet", options->quiet, "No progress line on stderr");
   command->add_option("--platform", options->platform, kPlatformOptionHelp);
   AddOutputOption(*command, options->format);
+  command->footer(
+      "Exit status: 0 all resolved; 2 an argument or --file line is not a valid reference "
+      "(the others are still resolved); 3 a reference could not be resolved (wins over 2).");
   command->callback([options, &globals, &run] {
-    run = [options, &globals] {
-      return RunResolve(globals, options->inputs, options->platform, options->format);
-    };
+    run = [options, &globals] { return RunResolve(globals, *options); };
   });
+}
+
+void AddReferenceFileOptions(CLI::App& command, std::string& file, int& concurrency) {
+  command.add_option("--file", file,
+                     "Read references from F, one a line ('#' comments and blank lines "
+                     "skipped; '-' for stdin), after the REF arguments");
+  command
+      .add_option("--concurrency", concurrency,
+                  "Requests in flight at once per registry (1-64; default: the config "
+                  "file's \"concurrency\", else 8)")
+      ->check(CLI::Range(1, kMaxConcurrency));
 }
 
 }  // namespace regdigest

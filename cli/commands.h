@@ -25,6 +25,10 @@ void AddCompareCommand(CLI::App& app, const GlobalOptions& globals, CommandRunne
 enum class OutputFormat { kText, kJson };
 void AddOutputOption(CLI::App& command, OutputFormat& format);
 
+// Adds `--file F` and `--concurrency N` (1..64; 0 when not given) to a command
+// that takes references (defined in cli/command_resolve.cc).
+void AddReferenceFileOptions(CLI::App& command, std::string& file, int& concurrency);
+
 // A --platform value: "os/arch[/variant]", or "local" for the Docker engine's
 // own platform (asked through --host / $DOCKER_HOST). kUsage for a malformed
 // value; the engine's error (kEngineUnavailable...) for "local".

@@ -13,6 +13,9 @@ Layers are real gzip'd tars, so `docker pull` of any kind works.
 --attestations adds a BuildKit-style attestation manifest per platform
 (platform unknown/unknown, vnd.docker.reference.* annotations) to an oci-index.
 Same --seed => same bytes => same digest; another seed => other content.
+--tags t1,t2,... (schema2/oci) uploads the blobs once and PUTs one manifest per
+tag, each with its own annotation (so its own digest); prints "TAG DIGEST"
+lines in the order given.
 Handles Basic auth and Bearer token auth (WWW-Authenticate challenge).
 """
 
@@ -208,8 +211,10 @@ def dumps(obj):
     return json.dumps(obj, indent=3, sort_keys=False).encode()
 
 
-def push_single(reg, kind, seed, os_name, arch, ref):
-    """Pushes one image manifest (schema2|oci); returns (digest, size)."""
+def push_single(reg, kind, seed, os_name, arch, ref, tags=None):
+    """Pushes one image manifest (schema2|oci); returns (digest, size).
+    With `tags`, pushes one manifest per tag (blobs uploaded once) and
+    returns [(tag, digest)]."""
     layer, diff_id = make_layer(seed, os_name + "/" + arch)
     config = dumps({
         "architecture": arch,
@@ -229,6 +234,13 @@ def push_single(reg, kind, seed, os_name, arch, ref):
         "layers": [{"mediaType": MT["oci-layer" if oci else "docker-layer"],
                     "size": len(layer), "digest": reg.upload_blob(layer)}],
     }
+    if tags:
+        pushed = []
+        for tag in tags:
+            manifest["annotations"] = {"org.regdigest.test.tag": tag}
+            data = dumps(manifest)
+            pushed.append((tag, reg.put_manifest(tag, MT[kind], data)))
+        return pushed
     data = dumps(manifest)
     return reg.put_manifest(ref or sha256(data), MT[kind], data), len(data)
 
@@ -269,7 +281,10 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--registry", required=True, help="http(s)://host:port")
     ap.add_argument("--repo", required=True)
-    ap.add_argument("--tag", required=True)
+    target = ap.add_mutually_exclusive_group(required=True)
+    target.add_argument("--tag")
+    target.add_argument("--tags", help="comma-separated tags: blobs once, "
+                        "one manifest per tag (schema2/oci only)")
     ap.add_argument("--kind", default="schema2",
                     choices=["schema2", "oci", "oci-index", "docker-list"])
     ap.add_argument("--user")
@@ -289,6 +304,14 @@ def main():
     reg = Registry(args.registry, args.repo, args.user, args.password,
                    args.cacert)
 
+    if args.tags is not None:
+        if args.kind not in ("schema2", "oci"):
+            ap.error("--tags needs --kind schema2 or oci")
+        tags = [t for t in args.tags.split(",") if t]
+        for tag, digest in push_single(reg, args.kind, seed, "linux", "amd64",
+                                       None, tags):
+            print("%s %s" % (tag, digest))
+        return
     if args.kind in ("schema2", "oci"):
         digest, _ = push_single(reg, args.kind, seed, "linux", "amd64",
                                 args.tag)

@@ -1,0 +1,194 @@
+#!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
+# Integration: bulk resolution on a registry with token auth. 200 tags of one
+# repository in one run cost one token request and N+1 HEADs (one 401'd) and
+# come out in input order; 30 repositories cost 2 token requests (one
+# multi-scope), or 1 + 1 refused + 29 when the token server refuses several
+# scopes; `--file -` with comments, blank lines and invalid lines (exit 2, 3);
+# `--concurrency` respected, measured by a counting proxy in front of the
+# registry.
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=../lib/servers.sh
+source "$HERE/../lib/servers.sh"
+# shellcheck source=../lib/assert.sh
+source "$HERE/../lib/assert.sh"
+rd_tmpdir
+rd_require_bin
+
+token_lines() { wc -l <"$TOKEN_LOG" | tr -d ' '; }
+token_log_after() { tail -n +"$(($1 + 1))" "$TOKEN_LOG"; }
+reg_lines() { wc -l <"$REG_LOG" | tr -d ' '; }
+reg_log_after() { tail -n +"$(($1 + 1))" "$REG_LOG"; }
+use_alice() {
+  rd_docker_config "{\"auths\": {\"$1\": {\"auth\": \"$(rd_b64 "$REG_USER:$REG_PASSWORD")\"}}}"
+}
+# push_repos PREFIX N: pushes PREFIX0..PREFIX(N-1), tag "t", 4 at a time;
+# prints "REPO DIGEST" lines in order.
+# shellcheck disable=SC2016 # the single-quoted script is expanded by sh
+push_repos() {
+  local prefix="$1" n="$2" i
+  seq 0 $((n - 1)) | xargs -P 4 -I{} sh -c '"$1" "$2" --registry "$3" --user "$4" \
+    --password "$5" --repo "$6{}" --tag t --kind oci --seed "s{}" >"$7/pushed-{}"' \
+    sh "$RD_PY" "$RD_SERVERS_DIR/push_image.py" "$REG_URL" "$REG_USER" "$REG_PASSWORD" \
+    "$prefix" "$RD_TMP"
+  for ((i = 0; i < n; i++)); do printf '%s%d %s\n' "$prefix" "$i" "$(<"$RD_TMP/pushed-$i")"; done
+}
+
+rd_start_registry token
+use_alice "$REG_HOST"
+
+# --- 200 tags of one repository: 1 token request, 201 HEADs, no GET ---
+tags="$(seq -f 'v%g' 1 200 | paste -sd, -)"
+rd_push --repo bulk/app --tags "$tags" --kind oci >"$RD_TMP/pushed"
+rd_assert_eq "pushed 200 tags" "200" "$(wc -l <"$RD_TMP/pushed" | tr -d ' ')"
+expected=""
+input=$'# 200 tags of bulk/app\n\n'
+n=0
+while read -r tag digest; do
+  n=$((n + 1))
+  expected+="$REG_HOST/bulk/app:$tag $digest"$'\n'
+  input+="$REG_HOST/bulk/app:$tag"$'\n'
+  if ((n % 50 == 0)); then input+=$'  # a comment\n\n'; fi
+done <"$RD_TMP/pushed"
+tok_before="$(token_lines)"
+reg_before="$(reg_lines)"
+rd_run_stdin "$input" "$RD_BIN" resolve --file -
+rd_assert_rc "200 tags: exit 0" 0
+rd_assert_eq "200 tags: output in input order" "${expected%$'\n'}" "$RD_OUT"
+rd_assert_eq "200 tags: exactly 1 token request" "1" "$(($(token_lines) - tok_before))"
+new_reg="$(reg_log_after "$reg_before")"
+rd_assert_eq "200 tags: registry saw 201 HEADs of manifests (1 answered 401)" "201" \
+  "$(grep -cE '"HEAD /v2/bulk/app/manifests/v[0-9]+ HTTP/[0-9.]+"' <<<"$new_reg" || true)"
+rd_assert_eq "200 tags: exactly 1 HEAD answered 401" "1" \
+  "$(grep -cE '"HEAD /v2/bulk/app/manifests/[^ ]+ HTTP/[0-9.]+" 401 ' <<<"$new_reg" || true)"
+rd_assert_eq "200 tags: no GET" "0" "$(grep -cE '"GET /' <<<"$new_reg" || true)"
+rd_assert_eq "200 tags: no request other than those HEADs" "201" \
+  "$(grep -cE '"(GET|HEAD|POST|PUT|PATCH|DELETE) /' <<<"$new_reg" || true)"
+
+# --- --file - with an invalid line, then also a missing tag ---
+bad_input="$REG_HOST/bulk/app:v1"$'\n# comment\n\n'"$REG_HOST/Bad_Repo:x"$'\n'"$REG_HOST/bulk/app:v2"$'\n'
+rd_run_stdin "$bad_input" "$RD_BIN" resolve --file -
+rd_assert_rc "invalid line: exit 2" 2
+rd_assert_contains "invalid line: reported with its line number" "$RD_ERR" "stdin:4:"
+rd_assert_eq "invalid line: the others still resolved, in order" \
+  "$(sed -n '1p;2p' <<<"$expected")" "$RD_OUT"
+rd_run_stdin "$bad_input$REG_HOST/bulk/app:no-such-tag"$'\n' "$RD_BIN" resolve --file -
+rd_assert_rc "invalid line and a missing tag: exit 3" 3
+rd_assert_contains "missing tag: reported" "$RD_ERR" "no-such-tag"
+rd_assert_contains "missing tag: the others still resolved" "$RD_OUT" "$(sed -n 2p <<<"$expected")"
+
+# --- 30 repositories: one token for the first, one multi-scope request ---
+push_repos multi/r 30 >"$RD_TMP/repos"
+refs="$(sed "s|^\([^ ]*\) .*|$REG_HOST/\1:t|" "$RD_TMP/repos")"
+tok_before="$(token_lines)"
+rd_run_stdin "$refs"$'\n' "$RD_BIN" resolve --file -
+rd_assert_rc "30 repositories: exit 0" 0
+rd_assert_eq "30 repositories: output in input order" \
+  "$(sed "s|^\([^ ]*\) |$REG_HOST/\1:t |" "$RD_TMP/repos")" "$RD_OUT"
+rd_assert_eq "30 repositories: exactly 2 token requests" "2" "$(($(token_lines) - tok_before))"
+rd_assert_eq "30 repositories: scopes per token request, all granted" "1 200,29 200" \
+  "$(token_log_after "$tok_before" | jq -r '"\(.scopes | length) \(.status)"' | paste -sd, -)"
+
+# --- the same on a token server that refuses several scopes ---
+RD_TOKEN_ARGS="--no-multi-scope" rd_start_registry token
+use_alice "$REG_HOST"
+push_repos single/r 30 >"$RD_TMP/repos"
+refs="$(sed "s|^\([^ ]*\) .*|$REG_HOST/\1:t|" "$RD_TMP/repos")"
+tok_before="$(token_lines)"
+rd_run_stdin "$refs"$'\n' "$RD_BIN" resolve --file -
+rd_assert_rc "30 repositories, no multi-scope: exit 0" 0
+rd_assert_eq "30 repositories, no multi-scope: output in input order" \
+  "$(sed "s|^\([^ ]*\) |$REG_HOST/\1:t |" "$RD_TMP/repos")" "$RD_OUT"
+rd_assert_eq "30 repositories, no multi-scope: 1 + 1 refused + 29 token requests" "31" \
+  "$(($(token_lines) - tok_before))"
+rd_assert_eq "30 repositories, no multi-scope: exactly one refused (400)" "1" \
+  "$(token_log_after "$tok_before" | jq -r 'select(.status == 400) | .status' | wc -l | tr -d ' ')"
+rd_assert_eq "30 repositories, no multi-scope: 30 one-scope grants" "30" \
+  "$(token_log_after "$tok_before" | jq -r 'select(.status == 200 and (.scopes | length) == 1) | .status' |
+    wc -l | tr -d ' ')"
+
+# --- --concurrency: a counting proxy in front of the registry ---
+cat >"$RD_TMP/count_proxy.py" <<'EOF'
+"""Forwards HTTP requests to an upstream and records the most in flight."""
+import http.client, sys, threading, time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+upstream_port, port_file, stats_file = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+lock = threading.Lock()
+state = {"now": 0, "max": 0, "total": 0}
+
+class Proxy(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def log_message(self, *args):
+        pass
+    def forward(self):
+        if self.path == "/_reset":  # the test starts a new count
+            with lock:
+                state.update(now=0, max=0, total=0)
+            self.send_response(204)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        with lock:
+            state["now"] += 1
+            state["total"] += 1
+            state["max"] = max(state["max"], state["now"])
+        try:
+            time.sleep(0.02)  # so that overlapping requests do overlap here
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            conn = http.client.HTTPConnection("127.0.0.1", upstream_port, timeout=30)
+            headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
+            conn.request(self.command, self.path, body=body or None, headers=headers)
+            resp = conn.getresponse()
+            data = resp.read()
+            conn.close()
+        finally:
+            with lock:
+                state["now"] -= 1
+                with open(stats_file, "w") as f:
+                    f.write("%d %d\n" % (state["max"], state["total"]))
+        self.send_response(resp.status)
+        for k, v in resp.getheaders():
+            if k.lower() not in ("connection", "transfer-encoding", "content-length"):
+                self.send_header(k, v)
+        self.send_header("Content-Length", resp.getheader("Content-Length", str(len(data))))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+    do_GET = do_HEAD = forward
+
+server = ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
+server.daemon_threads = True
+with open(port_file + ".tmp", "w") as f:
+    f.write("%d\n" % server.server_address[1])
+import os
+os.replace(port_file + ".tmp", port_file)
+server.serve_forever()
+EOF
+rd_push --repo conc/app --tags "$(seq -f 'c%g' 1 40 | paste -sd, -)" --kind oci >/dev/null
+rd_spawn "$RD_TMP/proxy.out" "$RD_PY" "$RD_TMP/count_proxy.py" "$REG_PORT" "$RD_TMP/proxy.port" \
+  "$RD_TMP/proxy.stats"
+for ((i = 0; i < 100; i++)); do [[ -s "$RD_TMP/proxy.port" ]] && break; sleep 0.1; done
+PROXY_HOST="127.0.0.1:$(<"$RD_TMP/proxy.port")"
+use_alice "$PROXY_HOST"
+conc_refs="$(seq -f "$PROXY_HOST/conc/app:c%g" 1 40)"
+for limit in 2 8; do
+  rm -f "$RD_TMP/proxy.stats"
+  curl -sf "http://$PROXY_HOST/_reset" >/dev/null
+  rd_run_stdin "$conc_refs"$'\n' "$RD_BIN" resolve --file - --concurrency "$limit"
+  rd_assert_rc "--concurrency $limit, 40 tags via the counting proxy: exit 0" 0
+  read -r max_in_flight total <"$RD_TMP/proxy.stats"
+  rd_log "--concurrency $limit: at most $max_in_flight of $total requests in flight"
+  rd_assert_eq "--concurrency $limit: 41 requests through the proxy" "41" "$total"
+  if ((limit == 2)); then
+    rd_assert_match "--concurrency 2: at most 2 requests in flight (saw $max_in_flight)" \
+      '^[12]$' "$max_in_flight"
+  else
+    # Shows the proxy does see overlap, so the check above means something.
+    rd_assert_match "--concurrency 8: more than 2 in flight, at most 8 (saw $max_in_flight)" \
+      '^[3-8]$' "$max_in_flight"
+  fi
+done
+
+rd_finish

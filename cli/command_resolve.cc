@@ -129,9 +129,7 @@ void ResolveReferences(std::vector<Resolution>& resolutions, const RegistryConte
   bulk_options.progress = [&progress](std::size_t done, std::size_t total, std::size_t failed) {
     progress.Update(done, total, failed);
   };
-  BulkResolver resolver(client, context.config,
-                        std::dynamic_pointer_cast<AuthTransport>(context.transport),
-                        std::move(bulk_options));
+  BulkResolver resolver(client, context.config, context.auth, std::move(bulk_options));
   std::vector<Result<ManifestDescriptor>> results = resolver.ResolveAll(references);
   progress.Finish();
   for (std::size_t k = 0; k < results.size(); ++k) {

@@ -42,8 +42,9 @@ Result<RegistryContext> MakeRegistryContext(const GlobalOptions& options) {
   context.config = std::move(config).value();
   context.credentials =
       std::make_shared<DockerCredentialStore>(DockerCredentialStore::DefaultPath());
-  context.transport = MakeRegistryTransport(TransportSettings{context.config, options.ca_file},
-                                            context.credentials);
+  context.auth = MakeRegistryTransport(TransportSettings{context.config, options.ca_file},
+                                       context.credentials);
+  context.transport = context.auth;
   return context;
 }
 

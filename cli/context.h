@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "client/auth_transport.h"
 #include "client/credential_store.h"
 #include "client/http.h"
 #include "common/status.h"
@@ -30,6 +31,7 @@ Result<ToolConfig> LoadToolConfig(const GlobalOptions& options);
 struct RegistryContext {
   ToolConfig config;
   std::shared_ptr<DockerCredentialStore> credentials;
+  std::shared_ptr<AuthTransport> auth;  // the outermost layer of `transport`
   std::shared_ptr<Transport> transport;
 };
 Result<RegistryContext> MakeRegistryContext(const GlobalOptions& options);

@@ -7,8 +7,8 @@
 
 namespace regdigest {
 
-std::shared_ptr<Transport> MakeRegistryTransport(const TransportSettings& settings,
-                                                 std::shared_ptr<CredentialSource> credentials) {
+std::shared_ptr<AuthTransport> MakeRegistryTransport(
+    const TransportSettings& settings, std::shared_ptr<CredentialSource> credentials) {
   CurlOptions options;
   options.connect_timeout = settings.config.connect_timeout;
   options.timeout = settings.config.timeout;

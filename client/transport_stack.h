@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "client/auth_transport.h"
 #include "client/credential_source.h"
 #include "client/http.h"
 #include "common/tool_config.h"
@@ -16,7 +17,8 @@ struct TransportSettings {
   std::string extra_ca_file;  // --ca-file: trusted for every registry
 };
 
-std::shared_ptr<Transport> MakeRegistryTransport(const TransportSettings& settings,
-                                                 std::shared_ptr<CredentialSource> credentials);
+// The outermost layer is returned as AuthTransport so bulk callers can prefetch tokens.
+std::shared_ptr<AuthTransport> MakeRegistryTransport(const TransportSettings& settings,
+                                                     std::shared_ptr<CredentialSource> credentials);
 
 }  // namespace regdigest

@@ -1,15 +1,14 @@
 // `regdigest compare REF... | --all`: is the local image the content the tag
 // points to now? Registry digest (HEAD) vs the engine's RepoDigests and ID.
 #include <algorithm>
-#include <atomic>
 #include <iostream>
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "cli/commands.h"
 #include "cli/exit_status.h"
 #include "client/docker_engine_client.h"
 #include "client/image_describer.h"
+#include "client/parallel_for.h"
 #include "client/reference_inputs.h"
 #include "client/registry_client.h"
 #include "common/compare.h"
@@ -77,17 +76,9 @@ Status CompareOne(CompareJob& job, RegistryClient& client, EngineClient& engine,
 
 void RunConcurrently(std::vector<CompareJob>& jobs, RegistryClient& client, EngineClient& engine,
                      const EngineInfo& info, int workers) {
-  std::atomic<size_t> next{0};
-  auto worker = [&] {
-    for (size_t i = next++; i < jobs.size(); i = next++) {
-      if (jobs[i].reference) jobs[i].error = CompareOne(jobs[i], client, engine, info);
-    }
-  };
-  const int count = std::min<int>(workers, static_cast<int>(jobs.size()));
-  std::vector<std::thread> threads;
-  for (int i = 1; i < count; ++i) threads.emplace_back(worker);
-  worker();
-  for (std::thread& t : threads) t.join();
+  ParallelFor(0, jobs.size(), static_cast<std::size_t>(std::max(workers, 1)), [&](std::size_t i) {
+    if (jobs[i].reference) jobs[i].error = CompareOne(jobs[i], client, engine, info);
+  });
 }
 
 nlohmann::ordered_json OptionalDigest(const std::optional<Digest>& digest) {

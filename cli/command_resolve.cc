@@ -4,12 +4,10 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "cli/commands.h"
 #include "cli/exit_status.h"
@@ -17,6 +15,7 @@
 #include "client/bulk_resolver.h"
 #include "client/docker_engine_client.h"
 #include "client/image_describer.h"
+#include "client/parallel_for.h"
 #include "client/reference_inputs.h"
 #include "client/registry_client.h"
 #include "common/reference.h"
@@ -90,27 +89,19 @@ class ProgressLine {
 // manifest cannot change between the two requests), `workers` at a time.
 void SelectPlatforms(std::vector<Resolution>& resolutions, RegistryClient& client,
                      const Platform& platform, int workers) {
-  std::atomic<std::size_t> next{0};
-  auto worker = [&] {
-    ImageDescriber describer(client);
-    for (std::size_t i = next++; i < resolutions.size(); i = next++) {
-      Resolution& r = resolutions[i];
-      if (!r.reference || !r.result.ok()) continue;
-      Result<PlatformManifest> selected =
-          describer.SelectPlatformManifest(*r.reference, r.result->digest, platform);
-      if (selected.ok()) {
-        r.selected = std::move(selected).value();
-      } else {
-        r.result = selected.status();
-      }
-    }
-  };
-  std::vector<std::thread> threads;
-  for (int t = 1; t < std::min<int>(workers, static_cast<int>(resolutions.size())); ++t) {
-    threads.emplace_back(worker);
-  }
-  worker();
-  for (std::thread& thread : threads) thread.join();
+  ImageDescriber describer(client);
+  ParallelFor(0, resolutions.size(), static_cast<std::size_t>(std::max(workers, 1)),
+              [&](std::size_t i) {
+                Resolution& r = resolutions[i];
+                if (!r.reference || !r.result.ok()) return;
+                Result<PlatformManifest> selected =
+                    describer.SelectPlatformManifest(*r.reference, r.result->digest, platform);
+                if (selected.ok()) {
+                  r.selected = std::move(selected).value();
+                } else {
+                  r.result = selected.status();
+                }
+              });
 }
 
 void ResolveReferences(std::vector<Resolution>& resolutions, const RegistryContext& context,

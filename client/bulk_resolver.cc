@@ -3,15 +3,14 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <atomic>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <string>
-#include <thread>
 #include <unordered_map>
 
+#include "client/parallel_for.h"
 #include "common/endpoint.h"
 
 namespace regdigest {
@@ -22,21 +21,6 @@ constexpr std::size_t kMaxParallelRegistries = 16;
 
 std::string ScopeFor(const Reference& reference) {
   return "repository:" + reference.path() + ":pull";
-}
-
-// Runs `work(i)` for i in [begin, count) on `threads` threads (the caller's included).
-template <typename Work>
-void ForEachConcurrently(std::size_t begin, std::size_t count, std::size_t threads, Work work) {
-  std::atomic<std::size_t> next{begin};
-  auto worker = [&] {
-    for (std::size_t i = next++; i < count; i = next++) work(i);
-  };
-  threads = std::max<std::size_t>(1, std::min(threads, count - std::min(begin, count)));
-  std::vector<std::thread> pool;
-  pool.reserve(threads - 1);
-  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
-  worker();
-  for (std::thread& thread : pool) thread.join();
 }
 
 }  // namespace
@@ -80,8 +64,8 @@ std::vector<Result<ManifestDescriptor>> BulkResolver::ResolveAll(
   index_by_string.clear();
   run.results.resize(run.unique.size());
 
-  ForEachConcurrently(0, registries.size(), kMaxParallelRegistries,
-                      [&](std::size_t r) { ResolveRegistry(run, registries[r]); });
+  ParallelFor(0, registries.size(), kMaxParallelRegistries,
+              [&](std::size_t r) { ResolveRegistry(run, registries[r]); });
 
   std::vector<Result<ManifestDescriptor>> results;
   results.reserve(references.size());
@@ -98,8 +82,8 @@ void BulkResolver::ResolveRegistry(Run& run, const std::vector<std::size_t>& ind
   int concurrency =
       options_.concurrency > 0 ? options_.concurrency : config_.ConcurrencyFor(domain);
   concurrency = std::clamp(concurrency, 1, kMaxConcurrency);
-  ForEachConcurrently(1, indexes.size(), static_cast<std::size_t>(concurrency),
-                      [&](std::size_t i) { ResolveOne(run, indexes[i]); });
+  ParallelFor(1, indexes.size(), static_cast<std::size_t>(concurrency),
+              [&](std::size_t i) { ResolveOne(run, indexes[i]); });
 }
 
 void BulkResolver::ResolveOne(Run& run, std::size_t index) {

@@ -19,12 +19,8 @@ struct TokenResponse {
 };
 
 // kProtocol when the body is not a JSON object, has no non-empty "token" or
-// "access_token", or a known field has the wrong type or an unparsable
-// "issued_at". Error messages never include the body (it holds secrets).
+// "access_token", the token has a space or control character, or a known field has the wrong type
+// or an unparsable "issued_at". Error messages never include the body (it holds secrets).
 Result<TokenResponse> ParseTokenResponse(std::string_view body);
-
-// RFC 3339 date-time ("2024-01-02T03:04:05.123Z", "...+02:00"); exposed for
-// tests and other modules. kInvalidArgument when malformed or out of range.
-Result<std::chrono::system_clock::time_point> ParseRfc3339(std::string_view text);
 
 }  // namespace regdigest

@@ -90,6 +90,9 @@ TEST_CASE("ParseTokenResponse rejects malformed responses without echoing them")
       {R"({"token":"secret-token-text","issued_at":12})", "\"issued_at\" is not a string"},
       {R"({"token":"secret-token-text","issued_at":"yesterday"})", "RFC 3339"},
       {R"({"token":"secret-token-text","refresh_token":true})", "\"refresh_token\""},
+      {R"({"token":"secret-token-text\r\nX-Injected: 1"})", "not allowed in an HTTP header"},
+      {R"({"access_token":"secret-token-text other"})", "not allowed in an HTTP header"},
+      {R"({"token":"secret-token-text\u0000"})", "not allowed in an HTTP header"},
   };
   for (const Case& c : cases) {
     CAPTURE(c.body);
@@ -98,37 +101,6 @@ TEST_CASE("ParseTokenResponse rejects malformed responses without echoing them")
     CHECK(got.status().code() == StatusCode::kProtocol);
     CHECK(got.status().message().find(c.message_part) != std::string::npos);
     CHECK(got.status().message().find("secret-token-text") == std::string::npos);
-  }
-}
-
-TEST_CASE("ParseRfc3339") {
-  struct Case {
-    std::string text;
-    std::optional<int64_t> epoch;
-  };
-  const Case cases[] = {
-      {"1970-01-01T00:00:00Z", 0},
-      {"2000-02-29T12:00:00Z", 951825600},
-      {"2024-12-31T23:59:59.999Z", 1735689599},
-      {"2024-01-02 03:04:05Z", 1704164645},
-      {"2016-12-31T23:59:60Z", 1483228800},    // leap second
-      {"2001-02-29T00:00:00Z", std::nullopt},  // not a leap year
-      {"2024-13-01T00:00:00Z", std::nullopt},
-      {"2024-01-01T24:00:00Z", std::nullopt},
-      {"2024-01-01T00:60:00Z", std::nullopt},
-      {"2024-01-01T00:00:00", std::nullopt},  // no offset
-      {"2024-01-01T00:00:00.Z", std::nullopt},
-      {"2024-01-01T00:00:00+0200", std::nullopt},
-      {"2024-01-01T00:00:00Zjunk", std::nullopt},
-      {"2024-1-01T00:00:00Z", std::nullopt},
-      {"", std::nullopt},
-  };
-  for (const Case& c : cases) {
-    CAPTURE(c.text);
-    auto got = ParseRfc3339(c.text);
-    REQUIRE(got.ok() == c.epoch.has_value());
-    if (c.epoch) CHECK(Epoch(*got) == *c.epoch);
-    if (!got.ok()) CHECK(got.status().code() == StatusCode::kInvalidArgument);
   }
 }
 

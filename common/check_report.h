@@ -1,0 +1,64 @@
+// CheckReport: the outcome of a drift check (`check`, `pin --check`, `drift`)
+// as one row per reference, and its renderings for people and for CI: text,
+// JSON, JUnit XML (one testcase per reference, a failure for each drift) and
+// GitHub Actions workflow commands (`::error file=F,line=N::...`).
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace regdigest {
+
+enum class CheckState {
+  kOk,        // the tag still points at the expected digest
+  kDrifted,   // it points elsewhere now: expected -> current
+  kMissing,   // the tag (or repository) is gone
+  kUnpinned,  // a pinned-file reference that carries no digest
+  kError,     // no decision: network, auth, invalid reference...
+};
+
+// "ok", "drifted", "missing", "unpinned", "error".
+std::string_view CheckStateName(CheckState state);
+
+struct CheckRow {
+  std::string reference;   // canonical reference, e.g. docker.io/library/nginx:1.25
+  std::string expected;    // locked / pinned / previous digest; "" when none
+  std::string current;     // the digest the tag points at now; "" when unknown
+  CheckState state = CheckState::kOk;
+  std::string message;     // why, for kError (optional detail for the others)
+  std::string file;        // where the reference is written; "" when not from a file
+  std::size_t line = 0;    // 1-based line in `file`; 0 when unknown
+  std::string changed_at;  // `drift`: RFC 3339 time the digest changed; else ""
+};
+
+struct CheckReport {
+  std::string name;  // e.g. "regdigest check": the JUnit testsuite name
+  std::vector<CheckRow> rows;
+};
+
+struct CheckCounts {
+  std::size_t ok = 0, drifted = 0, missing = 0, unpinned = 0, errors = 0;
+  bool AllOk() const { return drifted == 0 && missing == 0 && unpinned == 0 && errors == 0; }
+};
+CheckCounts CountStates(const CheckReport& report);
+
+enum class ReportFormat { kText, kJson, kJunit, kGithub };
+
+// Aligned lines "STATE  REFERENCE  expected -> current" plus a summary line.
+std::string RenderReportText(const CheckReport& report);
+// {"name":..., "summary":{ok,drifted,...}, "results":[{reference,state,expected,current,...}]}
+std::string RenderReportJson(const CheckReport& report);
+// <testsuites><testsuite name tests failures errors><testcase .../>...; drifted,
+// missing and unpinned are <failure>, kError is <error>.
+std::string RenderReportJunit(const CheckReport& report);
+// One `::error` (or `::notice` for ok rows) workflow command per row, with
+// file= and line= when known; values escaped as the runner expects.
+std::string RenderReportGithub(const CheckReport& report);
+std::string RenderReport(const CheckReport& report, ReportFormat format);
+
+// Escapes &, <, >, " and ' for XML text and attributes; drops characters XML 1.0 forbids.
+std::string XmlEscape(std::string_view text);
+
+}  // namespace regdigest

@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/exit_status.h"
+#include "client/bulk_resolver.h"
 #include "client/docker_engine_client.h"
 #include "client/image_describer.h"
 #include "client/parallel_for.h"
@@ -45,39 +46,70 @@ Reference PinnedTo(const Reference& reference, const Digest& digest) {
   return Reference::Parse(reference.Name() + "@" + digest.String()).value();
 }
 
-// Registry side of one comparison: HEAD, then (only when the decision needs
-// it) the manifest for the engine's platform and its config digest.
-Status CompareOne(CompareJob& job, RegistryClient& client, EngineClient& engine,
-                  const EngineInfo& info) {
-  const Reference& ref = *job.reference;
-  if (!job.local_known) {
-    Result<std::optional<LocalImage>> image = engine.InspectImage(ref.String());
-    if (!image.ok()) return image.status();
-    if (image->has_value()) job.local = ToLocalFacts(**image, info.store);
-  }
-  Result<ManifestDescriptor> head = client.Resolve(ref);
-  if (!head.ok()) return head.status();
-  RegistryFacts facts{ref, head->digest, head->media_type, std::nullopt, std::nullopt};
-  if (NeedsConfigDigest(facts, job.local)) {
-    ImageDescriber describer(client);
-    Result<ImageDescription> described =
-        describer.Describe(PinnedTo(ref, head->digest), info.platform);
-    if (!described.ok()) return described.status();
-    if (!described->platforms.empty()) {
-      const PlatformImage& image = described->platforms.front();
-      if (described->is_index) facts.platform_digest = image.manifest_digest;
-      facts.config_digest = image.config_digest;
+// The engine's facts about each reference the user named (--all jobs have them).
+void InspectLocalImages(std::vector<CompareJob>& jobs, EngineClient& engine, const EngineInfo& info,
+                        std::size_t workers) {
+  ParallelFor(0, jobs.size(), workers, [&](std::size_t i) {
+    CompareJob& job = jobs[i];
+    if (!job.reference || job.local_known) return;
+    Result<std::optional<LocalImage>> image = engine.InspectImage(job.reference->String());
+    if (!image.ok()) {
+      job.error = image.status();
+    } else if (image->has_value()) {
+      job.local = ToLocalFacts(**image, info.store);
     }
-  }
-  job.comparison = Compare(facts, job.local);
-  job.registry = std::move(facts);
-  return Status::Ok();
+  });
 }
 
-void RunConcurrently(std::vector<CompareJob>& jobs, RegistryClient& client, EngineClient& engine,
-                     const EngineInfo& info, int workers) {
-  ParallelFor(0, jobs.size(), static_cast<std::size_t>(std::max(workers, 1)), [&](std::size_t i) {
-    if (jobs[i].reference) jobs[i].error = CompareOne(jobs[i], client, engine, info);
+// The registry side, HEAD only: one bulk run so tokens are fetched once per
+// repository scope (client/bulk_resolver.h).
+void ResolveRegistryDigests(std::vector<CompareJob>& jobs, const RegistryContext& context,
+                            RegistryClient& client, int concurrency) {
+  std::vector<Reference> references;
+  std::vector<std::size_t> positions;
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    if (!jobs[i].reference || !jobs[i].error.ok()) continue;
+    references.push_back(*jobs[i].reference);
+    positions.push_back(i);
+  }
+  BulkResolverOptions bulk_options;
+  bulk_options.concurrency = concurrency;
+  BulkResolver resolver(client, context.config, context.auth, std::move(bulk_options));
+  std::vector<Result<ManifestDescriptor>> heads = resolver.ResolveAll(references);
+  for (std::size_t k = 0; k < heads.size(); ++k) {
+    CompareJob& job = jobs[positions[k]];
+    if (!heads[k].ok()) {
+      job.error = heads[k].status();
+      continue;
+    }
+    job.registry = RegistryFacts{*job.reference, heads[k]->digest, heads[k]->media_type,
+                                 std::nullopt, std::nullopt};
+  }
+}
+
+// Decides each comparison; fetches the manifest for the engine's platform and
+// its config digest only when RepoDigests cannot decide.
+void DecideComparisons(std::vector<CompareJob>& jobs, RegistryClient& client,
+                       const EngineInfo& info, std::size_t workers) {
+  ParallelFor(0, jobs.size(), workers, [&](std::size_t i) {
+    CompareJob& job = jobs[i];
+    if (!job.registry || !job.error.ok()) return;
+    RegistryFacts& facts = *job.registry;
+    if (NeedsConfigDigest(facts, job.local)) {
+      ImageDescriber describer(client);
+      Result<ImageDescription> described =
+          describer.Describe(PinnedTo(*job.reference, facts.digest), info.platform);
+      if (!described.ok()) {
+        job.error = described.status();
+        return;
+      }
+      if (!described->platforms.empty()) {
+        const PlatformImage& image = described->platforms.front();
+        if (described->is_index) facts.platform_digest = image.manifest_digest;
+        facts.config_digest = image.config_digest;
+      }
+    }
+    job.comparison = Compare(facts, job.local);
   });
 }
 
@@ -213,8 +245,12 @@ int RunCompare(const GlobalOptions& globals, const CompareOptions& options) {
     return ExitStatusFor(context.status().code());
   }
   RegistryClient client(context->transport, context->config);
-  RunConcurrently(jobs, client, *engine, *info,
-                  options.concurrency > 0 ? options.concurrency : context->config.concurrency);
+  const int concurrency =
+      options.concurrency > 0 ? options.concurrency : context->config.concurrency;
+  const auto workers = static_cast<std::size_t>(std::max(concurrency, 1));
+  InspectLocalImages(jobs, *engine, *info, workers);
+  ResolveRegistryDigests(jobs, *context, client, options.concurrency);
+  DecideComparisons(jobs, client, *info, workers);
 
   int exit_status = kExitOk;
   nlohmann::ordered_json results = nlohmann::ordered_json::array();

@@ -78,6 +78,26 @@ rd_assert_rc "invalid line and a missing tag: exit 3" 3
 rd_assert_contains "missing tag: reported" "$RD_ERR" "no-such-tag"
 rd_assert_contains "missing tag: the others still resolved" "$RD_OUT" "$(sed -n 2p <<<"$expected")"
 
+# --- progress line: on a terminal only, and never with --quiet ---
+# `script` gives the command a pseudo-terminal; what it shows is captured.
+printf '%s' "$input" >"$RD_TMP/refs200.txt"
+# Its exit status is the command's; callers only look at the output.
+on_tty() { script -qec "$(printf '%q ' "$@")" /dev/null </dev/null | tr -d '\000' || true; }
+tty_out="$(on_tty "$RD_BIN" resolve --file "$RD_TMP/refs200.txt")"
+rd_assert_contains "progress on a TTY: final count and rate" "$tty_out" "resolved 200/200 ("
+rd_assert_contains "progress on a TTY: failures counted" "$tty_out" "/s), 0 failed"
+rd_assert_contains "progress on a TTY: line cleared before the results" "$tty_out" $'\r\033[K'
+rd_assert_contains "progress on a TTY: results still printed" "$tty_out" \
+  "$(sed -n 200p <<<"$expected")"
+tty_out="$(on_tty "$RD_BIN" resolve --quiet --file "$RD_TMP/refs200.txt")"
+rd_assert_not_contains "--quiet on a TTY: no progress" "$tty_out" "resolved 200/200"
+rd_run "$RD_BIN" resolve --file "$RD_TMP/refs200.txt"
+rd_assert_not_contains "stderr not a TTY: no progress" "$RD_ERR" "resolved"
+printf '%s\n' "$REG_HOST/bulk/app:v1" "$REG_HOST/bulk/app:gone" >"$RD_TMP/refs2.txt"
+tty_out="$(on_tty "$RD_BIN" resolve --file "$RD_TMP/refs2.txt")"
+rd_assert_contains "progress on a TTY: a failure counted" "$tty_out" "resolved 2/2 ("
+rd_assert_contains "progress on a TTY: 1 failed" "$tty_out" "/s), 1 failed"
+
 # --- 30 repositories: one token for the first, one multi-scope request ---
 push_repos multi/r 30 >"$RD_TMP/repos"
 refs="$(sed "s|^\([^ ]*\) .*|$REG_HOST/\1:t|" "$RD_TMP/repos")"

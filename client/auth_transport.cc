@@ -3,10 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <atomic>
 #include <sstream>
-#include <system_error>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -15,16 +12,6 @@
 #include "common/url.h"
 
 namespace regdigest {
-
-// What a request is for, as the auth layer sees it.
-struct AuthTransport::Target {
-  Url url;
-  std::string origin;    // cache key: "https://host:443/"
-  std::string registry;  // request.auth.registry: the credentials' domain
-  std::string scope;     // request.auth.scope
-  bool https = false;
-};
-
 namespace {
 
 std::string OriginKey(const Url& url) {
@@ -68,8 +55,18 @@ std::string_view CredentialAfter(std::string_view authorization, std::string_vie
 
 AuthTransport::AuthTransport(std::shared_ptr<Transport> inner,
                              std::shared_ptr<CredentialSource> credentials,
-                             std::shared_ptr<TokenCache> cache)
-    : inner_(std::move(inner)), credentials_(std::move(credentials)), cache_(std::move(cache)) {}
+                             std::shared_ptr<TokenCache> cache, Options options)
+    : inner_(std::move(inner)),
+      credentials_(std::move(credentials)),
+      cache_(std::move(cache)),
+      options_(std::move(options)) {}
+
+AuthTransport::Target AuthTransport::MakeTarget(const Url& url, std::string registry,
+                                                std::string scope) const {
+  const bool insecure = options_.insecure_registries.contains(registry);
+  return Target{
+      url, OriginKey(url), std::move(registry), std::move(scope), url.scheme == "https", insecure};
+}
 
 Result<HttpResponse> AuthTransport::RoundTrip(const HttpRequest& request) {
   if (request.auth.registry.empty() || request.headers.Has("Authorization")) {
@@ -77,8 +74,7 @@ Result<HttpResponse> AuthTransport::RoundTrip(const HttpRequest& request) {
   }
   Result<Url> url = Url::Parse(request.url);
   if (!url.ok()) return inner_->RoundTrip(request);  // the inner transport reports it
-  Target target{*url, OriginKey(*url), request.auth.registry, request.auth.scope,
-                url->scheme == "https"};
+  const Target target = MakeTarget(*url, request.auth.registry, request.auth.scope);
 
   HttpRequest attempt = request;
   Result<std::string> up_front = UpFrontAuthorization(target);
@@ -87,27 +83,42 @@ Result<HttpResponse> AuthTransport::RoundTrip(const HttpRequest& request) {
 
   Result<HttpResponse> response = inner_->RoundTrip(attempt);
   if (!response.ok() || response->status != 401) return response;
-  if (!response->url.empty()) {
-    Result<Url> from = Url::Parse(response->url);
+  Result<std::optional<Answer>> answer = AnswerUnauthorized(target, *response, *up_front, nullptr);
+  if (!answer.ok()) return answer.status();
+  if (!answer->has_value()) return response;
+  attempt.headers.Set("Authorization", (*answer)->authorization);
+  response = inner_->RoundTrip(attempt);
+
+  // One more round only for a scope the fresh token was not asked for.
+  if (!response.ok() || response->status != 401 || (*answer)->scopes.empty()) return response;
+  Result<std::optional<Answer>> wider =
+      AnswerUnauthorized(target, *response, (*answer)->authorization, &(*answer)->scopes);
+  if (!wider.ok()) return wider.status();
+  if (!wider->has_value()) return response;
+  attempt.headers.Set("Authorization", (*wider)->authorization);
+  return inner_->RoundTrip(attempt);
+}
+
+Result<std::optional<AuthTransport::Answer>> AuthTransport::AnswerUnauthorized(
+    const Target& target, const HttpResponse& response, const std::string& sent_authorization,
+    const std::vector<std::string>* asked) {
+  if (!response.url.empty()) {
+    Result<Url> from = Url::Parse(response.url);
     if (!from.ok() || !SameOrigin(*from, target.url)) {
       spdlog::debug("not answering a challenge from {}: not the origin of the request to {}",
                     from.ok() ? from->Authority() : std::string("an unparsable URL"),
                     target.url.Authority());
-      return response;
+      return std::optional<Answer>();
     }
   }
   Result<std::vector<Challenge>> challenges =
-      ParseChallenges(response->headers.GetAll("WWW-Authenticate"));
+      ParseChallenges(response.headers.GetAll("WWW-Authenticate"));
   if (!challenges.ok()) {
-    spdlog::debug("ignoring the challenge from {}: {}", target.url.Authority(),
-                  challenges.status().message());
-    return response;
+    return Status(StatusCode::kProtocol,
+                  "registry " + target.registry +
+                      " answered 401 with an unusable challenge: " + challenges.status().message());
   }
-  Result<std::optional<std::string>> answer = AnswerChallenge(target, *challenges, *up_front);
-  if (!answer.ok()) return answer.status();
-  if (!answer->has_value()) return response;
-  attempt.headers.Set("Authorization", **answer);
-  return inner_->RoundTrip(attempt);
+  return AnswerChallenge(target, *challenges, sent_authorization, asked);
 }
 
 Result<std::string> AuthTransport::UpFrontAuthorization(const Target& target) {
@@ -125,28 +136,53 @@ Result<std::string> AuthTransport::UpFrontAuthorization(const Target& target) {
   return "Bearer " + *token;
 }
 
-Result<std::optional<std::string>> AuthTransport::AnswerChallenge(
+Result<std::optional<AuthTransport::Answer>> AuthTransport::AnswerChallenge(
     const Target& target, const std::vector<Challenge>& challenges,
-    const std::string& sent_authorization) {
+    const std::string& sent_authorization, const std::vector<std::string>* asked) {
   if (const Challenge* bearer = FindChallenge(challenges, "bearer")) {
     cache_->RememberChallenge(target.origin, *bearer);
-    Result<std::string> token =
-        BearerToken(target, *bearer, ScopesFor(target.scope, *bearer),
-                    std::string(CredentialAfter(sent_authorization, "Bearer ")));
+    const std::vector<std::string> scopes = ScopesFor(target.scope, *bearer);
+    const std::string_view refused = CredentialAfter(sent_authorization, "Bearer ");
+    if (asked != nullptr) {
+      const bool adds_scope = std::any_of(scopes.begin(), scopes.end(), [&](const auto& scope) {
+        return std::find(asked->begin(), asked->end(), scope) == asked->end();
+      });
+      if (bearer->Param("error") != "insufficient_scope" || !adds_scope) {
+        return std::optional<Answer>();
+      }
+      spdlog::debug("{}: the new token lacks a scope the registry asks for; one more token request",
+                    target.registry);
+    } else if (!refused.empty()) {
+      spdlog::debug("{} refused the cached token for \"{}\"{}; fetching a new one", target.registry,
+                    target.scope,
+                    bearer->Param("error").empty() ? "" : " (" + bearer->Param("error") + ")");
+    }
+    Result<std::string> token = BearerToken(target, *bearer, scopes, std::string(refused));
     if (!token.ok()) return token.status();
-    return std::optional<std::string>("Bearer " + *token);
+    return std::optional<Answer>(Answer{"Bearer " + *token, scopes});
   }
+  if (asked != nullptr) return std::optional<Answer>();
   if (const Challenge* basic = FindChallenge(challenges, "basic")) {
     cache_->RememberChallenge(target.origin, *basic);
     if (!CredentialAfter(sent_authorization, "Basic ").empty()) {
-      return std::optional<std::string>();  // those credentials were refused
+      return std::optional<Answer>();  // those credentials were refused
     }
     Result<std::string> authorization = BasicAuthorization(target);
     if (!authorization.ok()) return authorization.status();
-    if (authorization->empty()) return std::optional<std::string>();
-    return std::optional<std::string>(*authorization);
+    if (authorization->empty()) return std::optional<Answer>();
+    return std::optional<Answer>(Answer{*authorization, {}});
   }
-  return std::optional<std::string>();
+  if (!challenges.empty()) {
+    std::string schemes;
+    for (const Challenge& challenge : challenges) {
+      if (schemes.find(challenge.scheme) != std::string::npos) continue;
+      schemes += (schemes.empty() ? "" : ", ") + challenge.scheme;
+    }
+    return Status(StatusCode::kUnauthorized,
+                  "registry " + target.registry + " asks for authentication regdigest does not " +
+                      "support (" + schemes + "); supported: Basic, Bearer");
+  }
+  return std::optional<Answer>();
 }
 
 Result<std::string> AuthTransport::BearerToken(const Target& target, const Challenge& bearer,
@@ -160,113 +196,11 @@ Result<std::string> AuthTransport::BearerToken(const Target& target, const Chall
 
   Result<std::optional<AuthEntry>> credentials = Credentials(target.registry);
   if (!credentials.ok()) return credentials.status();
-  Result<TokenResponse> token =
-      FetchToken(*inner_, bearer, scopes, *credentials, target.https, target.registry);
+  Result<TokenResponse> token = FetchToken(*inner_, bearer, scopes, *credentials,
+                                           target.RequireHttpsRealm(), target.registry);
   if (!token.ok()) return token.status();
   cache_->StoreToken(target.origin, target.scope, *token);
   return token->token;
-}
-
-Status AuthTransport::PrefetchTokens(const std::string& origin, const std::string& registry,
-                                     const std::vector<std::string>& scopes) {
-  Result<Url> url = Url::Parse(origin);
-  if (!url.ok()) return url.status().WithContext("registry origin");
-  Target target{*url, OriginKey(*url), registry, "", url->scheme == "https"};
-  const std::optional<Challenge> bearer = cache_->KnownChallenge(target.origin);
-  if (!bearer || bearer->scheme != "bearer") return Status::Ok();
-
-  std::vector<std::string> missing;
-  for (const std::string& scope : scopes) {
-    if (scope.empty() || std::find(missing.begin(), missing.end(), scope) != missing.end())
-      continue;
-    if (!cache_->ValidToken(target.origin, scope)) missing.push_back(scope);
-  }
-  auto refuses_multi_scope = [&] {
-    std::lock_guard lock(fetch_locks_mu_);
-    return single_scope_origins_.contains(target.origin);
-  };
-  std::vector<std::string> one_by_one;
-  for (size_t start = 0; start < missing.size(); start += kMaxScopesPerTokenRequest) {
-    const size_t end = std::min(missing.size(), start + kMaxScopesPerTokenRequest);
-    std::vector<std::string> batch(missing.begin() + start, missing.begin() + end);
-    if (batch.size() == 1 || refuses_multi_scope()) {
-      one_by_one.insert(one_by_one.end(), batch.begin(), batch.end());
-      continue;
-    }
-    int http_status = 0;
-    Status status = FetchSharedToken(target, *bearer, batch, &http_status);
-    if (status.ok()) continue;
-    const bool refused =
-        http_status >= 400 && http_status <= 499 && http_status != 401 && http_status != 429;
-    if (!refused) return status;
-    spdlog::debug(
-        "token server for {} refused {} scopes in one request (HTTP {}); asking for one "
-        "scope per request from now on",
-        registry, batch.size(), http_status);
-    {
-      std::lock_guard lock(fetch_locks_mu_);
-      single_scope_origins_.insert(target.origin);
-    }
-    one_by_one.insert(one_by_one.end(), batch.begin(), batch.end());
-  }
-  return FetchEachToken(target, *bearer, one_by_one);
-}
-
-Status AuthTransport::FetchSharedToken(const Target& target, const Challenge& bearer,
-                                       const std::vector<std::string>& scopes, int* http_status) {
-  // Hold every scope's fetch lock (in a fixed order, so two prefetches cannot
-  // deadlock) so no request fetches one of these scopes meanwhile.
-  std::vector<std::string> ordered = scopes;
-  std::sort(ordered.begin(), ordered.end());
-  std::vector<std::shared_ptr<std::mutex>> mutexes;
-  std::vector<std::unique_lock<std::mutex>> locks;
-  for (const std::string& scope : ordered) {
-    mutexes.push_back(FetchLock(target.origin + " " + scope));
-    locks.emplace_back(*mutexes.back());
-  }
-  std::vector<std::string> missing;
-  for (const std::string& scope : scopes) {
-    if (!cache_->ValidToken(target.origin, scope)) missing.push_back(scope);
-  }
-  if (missing.empty()) return Status::Ok();
-
-  Result<std::optional<AuthEntry>> credentials = Credentials(target.registry);
-  if (!credentials.ok()) return credentials.status();
-  Result<TokenResponse> token = FetchToken(*inner_, bearer, missing, *credentials, target.https,
-                                           target.registry, http_status);
-  if (!token.ok()) return token.status();
-  for (const std::string& scope : missing) cache_->StoreToken(target.origin, scope, *token);
-  return Status::Ok();
-}
-
-Status AuthTransport::FetchEachToken(const Target& target, const Challenge& bearer,
-                                     const std::vector<std::string>& scopes) {
-  std::atomic<size_t> next{0};
-  std::mutex first_error_mu;
-  Status first_error;
-  auto work = [&] {
-    for (size_t i; (i = next++) < scopes.size();) {
-      Target one = target;
-      one.scope = scopes[i];
-      Result<std::string> token = BearerToken(one, bearer, {scopes[i]}, "");
-      if (token.ok()) continue;
-      std::lock_guard lock(first_error_mu);
-      if (first_error.ok()) first_error = token.status();
-      next = scopes.size();  // the rest would most likely fail the same way
-    }
-  };
-  std::vector<std::jthread> helpers;
-  for (size_t i = 1; i < std::min(kParallelTokenRequests, scopes.size()); ++i) {
-    try {
-      helpers.emplace_back(work);
-    } catch (const std::system_error& e) {  // no thread: fewer at a time
-      spdlog::debug("token requests: cannot start a thread: {}", e.what());
-      break;
-    }
-  }
-  work();
-  helpers.clear();  // joins
-  return first_error;
 }
 
 Result<std::string> AuthTransport::BasicAuthorization(const Target& target) {
@@ -290,8 +224,6 @@ Result<std::optional<AuthEntry>> AuthTransport::Credentials(const std::string& r
       found = std::optional<AuthEntry>();
     }
   }
-  spdlog::debug("credentials for {}: {}", registry,
-                !found.ok() ? "lookup failed" : (found->has_value() ? "found" : "none"));
   credentials_by_registry_.emplace(registry, found);
   return found;
 }

@@ -21,6 +21,7 @@
 #include "common/challenge.h"
 #include "common/docker_config.h"
 #include "common/status.h"
+#include "common/url.h"
 
 namespace regdigest {
 
@@ -31,10 +32,29 @@ namespace regdigest {
 // looked up lazily: once per registry domain, and only when a challenge asks
 // for them. A challenge in a response that came from another origin (after a
 // redirect) is not answered. Thread-safe.
+//
+// Retries are bounded: a request is sent at most three times. A 401 is
+// answered once (a fresh token, or Basic credentials); a request that carried
+// a cached token the registry now refuses (expired server-side) gets exactly
+// one new token and one retry. After that retry, a 401 whose Bearer challenge
+// says error="insufficient_scope" and names a scope the token was not asked
+// for gets one more token (with the added scopes) and one more retry. Any
+// other 401 stands (the caller reports kUnauthorized).
+//
+// A 401 whose WWW-Authenticate cannot be parsed is kProtocol, and one that
+// offers only schemes other than Basic and Bearer is kUnauthorized; both
+// messages name the registry.
 class AuthTransport : public Transport {
  public:
+  struct Options {
+    // Registry domains marked insecure in the config: a plain-http token
+    // realm is accepted for them even when the registry is https.
+    std::set<std::string> insecure_registries;
+  };
+
   AuthTransport(std::shared_ptr<Transport> inner, std::shared_ptr<CredentialSource> credentials,
-                std::shared_ptr<TokenCache> cache = std::make_shared<TokenCache>());
+                std::shared_ptr<TokenCache> cache = std::make_shared<TokenCache>(),
+                Options options = {});
 
   Result<HttpResponse> RoundTrip(const HttpRequest& request) override;
 
@@ -57,16 +77,42 @@ class AuthTransport : public Transport {
   static constexpr size_t kParallelTokenRequests = 4;      // one-scope fallback
 
  private:
-  struct Target;
+  // What a request is for, as the auth layer sees it.
+  struct Target {
+    Url url;
+    std::string origin;    // cache key: "https://host:443/"
+    std::string registry;  // request.auth.registry: the credentials' domain
+    std::string scope;     // request.auth.scope
+    bool https = false;
+    bool insecure = false;  // the registry is marked insecure in the config
+
+    // Whether a plain-http token realm must be refused (see FetchToken).
+    bool RequireHttpsRealm() const { return https && !insecure; }
+  };
+
+  Target MakeTarget(const Url& url, std::string registry, std::string scope) const;
 
   // Authorization value to send before any challenge, from what the cache
   // knows about the target's origin; "" for none.
   Result<std::string> UpFrontAuthorization(const Target& target);
-  // Answers a 401 carrying `challenges`; nullopt when it cannot be answered
-  // (the 401 then stands).
-  Result<std::optional<std::string>> AnswerChallenge(const Target& target,
-                                                     const std::vector<Challenge>& challenges,
-                                                     const std::string& sent_authorization);
+  // The Authorization to retry with after a 401, and the scopes its token
+  // was asked for (empty for Basic).
+  struct Answer {
+    std::string authorization;
+    std::vector<std::string> scopes;
+  };
+  // Answers a 401 `response` to a request sent with `sent_authorization`.
+  // nullopt when it cannot or should not be answered (the 401 then stands).
+  // With `asked` (the scopes of the token just refused), only an
+  // insufficient_scope challenge naming a scope outside `asked` is answered.
+  Result<std::optional<Answer>> AnswerUnauthorized(const Target& target,
+                                                   const HttpResponse& response,
+                                                   const std::string& sent_authorization,
+                                                   const std::vector<std::string>* asked);
+  Result<std::optional<Answer>> AnswerChallenge(const Target& target,
+                                                const std::vector<Challenge>& challenges,
+                                                const std::string& sent_authorization,
+                                                const std::vector<std::string>* asked);
   // A bearer token for the target's scope: the cached one unless it is the
   // one just refused, else a fresh one from the challenge's realm.
   Result<std::string> BearerToken(const Target& target, const Challenge& bearer,
@@ -89,6 +135,7 @@ class AuthTransport : public Transport {
   std::shared_ptr<Transport> inner_;
   std::shared_ptr<CredentialSource> credentials_;
   std::shared_ptr<TokenCache> cache_;
+  Options options_;
 
   std::mutex credentials_mu_;  // held during a lookup: one lookup per registry
   std::map<std::string, Result<std::optional<AuthEntry>>> credentials_by_registry_;

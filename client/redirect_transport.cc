@@ -44,10 +44,10 @@ Result<HttpResponse> RedirectTransport::RoundTrip(const HttpRequest& request) {
     }
     if (current_url.scheme == "https" && next->scheme == "http") {
       return Status(StatusCode::kTransport,
-                    "refusing redirect from https to http: " + next->String());
+                    "refusing redirect from https to http: " + next->StringWithoutQuery());
     }
-    spdlog::debug("{} {} redirected ({}) to {}", current.method, current_url.String(),
-                  response->status, next->String());
+    spdlog::debug("{} {} redirected ({}) to {}", current.method, current_url.StringWithoutQuery(),
+                  response->status, next->StringWithoutQuery());
 
     // Headers come from the original request each hop, so credentials are
     // only ever sent to the origin they were meant for.

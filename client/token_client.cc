@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <utility>
 
 #include "common/base64.h"
@@ -79,7 +80,7 @@ HttpRequest BasicTokenRequest(const Url& realm, const std::string& service,
 Result<TokenResponse> FetchToken(Transport& transport, const Challenge& bearer,
                                  const std::vector<std::string>& scopes,
                                  const std::optional<AuthEntry>& credentials,
-                                 bool registry_is_https, std::string_view registry,
+                                 bool require_https_realm, std::string_view registry,
                                  int* http_status) {
   if (http_status) *http_status = 0;
   const std::string service = bearer.Param("service");
@@ -93,12 +94,22 @@ Result<TokenResponse> FetchToken(Transport& transport, const Challenge& bearer,
   }
   Result<Url> realm = Url::Parse(realm_text);
   if (!realm.ok()) {
-    return realm.status().WithContext("token realm of " + registry_name);
+    // The message names the scheme only: a realm URL may carry user info.
+    const size_t colon = realm_text.find(':');
+    const std::string scheme = colon == std::string::npos
+                                   ? std::string()
+                                   : realm_text.substr(0, std::min<size_t>(colon, 16));
+    return Status(StatusCode::kProtocol,
+                  "registry " + registry_name + " named an unusable token realm" +
+                      (scheme.empty() ? std::string() : " (scheme \"" + scheme + "\")") +
+                      ": only absolute http(s) URLs are accepted");
   }
-  if (realm->scheme == "http" && registry_is_https && !IsLoopbackHost(realm->host)) {
-    return Status(StatusCode::kTransport, "refusing plain-http token realm " + realm->Authority() +
-                                              " for https registry " + registry_name +
-                                              " (credentials and tokens would travel unencrypted)");
+  if (realm->scheme == "http" && require_https_realm && !IsLoopbackHost(realm->host)) {
+    return Status(StatusCode::kTransport,
+                  "refusing plain-http token realm " + realm->Authority() + " for https registry " +
+                      registry_name +
+                      " (credentials and tokens would travel unencrypted; mark the registry "
+                      "\"insecure\" in the regdigest config to allow it)");
   }
 
   const bool use_identity_token = credentials && !credentials->identity_token.empty();
@@ -132,7 +143,7 @@ Result<TokenResponse> FetchToken(Transport& transport, const Challenge& bearer,
                                               " to a token request for " + registry_name);
   }
   Result<TokenResponse> token = ParseTokenResponse(response->body);
-  if (!token.ok()) return token.status().WithContext(where);
+  if (!token.ok()) return token.status().WithContext(where + " for " + registry_name);
   spdlog::debug("fetched token for scope \"{}\" from realm host {}, expires in {} s",
                 JoinScopes(scopes), realm->host, token->expires_in.count());
   return token;

@@ -27,12 +27,18 @@ inline constexpr std::string_view kTokenClientId = "regdigest";
 //   scope, percent-encoded; no service when the challenge has none), with
 //   "Authorization: Basic base64(user:pass)" and account=user when both a
 //   username and a password are present.
-// The realm must be an absolute http(s) URL. A plain-http realm is refused
-// (kTransport) when the registry request was https and the realm host is not
-// loopback. A 401/403 from the token server is kUnauthorized ("token server
+// Realm rules (the realm is the registry's own token service, so the
+// registry's credentials go there, as Docker does):
+// - it must be an absolute http(s) URL; any other scheme (or an unparsable
+//   URL) is kProtocol ("registry <registry> named an unusable token realm");
+// - a plain-http realm is refused (kTransport) when `require_https_realm`
+//   (the registry request was https and the registry is not marked insecure)
+//   and the realm host is not loopback.
+// A 401/403 from the token server is kUnauthorized ("token server
 // <realm host> refused credentials for <registry>"); a 429 is kRateLimited;
 // other statuses and transport failures are kTransport; an unusable body is
-// kProtocol. No message ever contains a secret. The request goes through
+// kProtocol ("token server <realm host> for <registry>: token response: ...").
+// No message ever contains a secret. The request goes through
 // `transport` with an empty AuthContext. `registry` only names the registry
 // in messages (the challenge's service is used when it is empty).
 // `http_status`, when given, receives the token server's HTTP status (0 when
@@ -41,7 +47,7 @@ inline constexpr std::string_view kTokenClientId = "regdigest";
 Result<TokenResponse> FetchToken(Transport& transport, const Challenge& bearer,
                                  const std::vector<std::string>& scopes,
                                  const std::optional<AuthEntry>& credentials,
-                                 bool registry_is_https, std::string_view registry = {},
+                                 bool require_https_realm, std::string_view registry = {},
                                  int* http_status = nullptr);
 
 }  // namespace regdigest

@@ -172,6 +172,10 @@ int Url::EffectivePort() const {
 
 std::string Url::String() const { return scheme + "://" + Authority() + path_and_query; }
 
+std::string Url::StringWithoutQuery() const {
+  return scheme + "://" + Authority() + path_and_query.substr(0, path_and_query.find('?'));
+}
+
 bool IsLoopbackHost(std::string_view host) {
   std::string_view h = host;
   if (!h.empty() && h.front() == '[') {

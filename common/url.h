@@ -28,6 +28,9 @@ struct Url {
   int EffectivePort() const;
   // scheme://authority/path?query
   std::string String() const;
+  // scheme://authority/path: what messages and logs show of a URL (a query may
+  // hold an account name, a scope or a storage signature).
+  std::string StringWithoutQuery() const;
 
   friend bool operator==(const Url&, const Url&) = default;
 };

@@ -11,6 +11,21 @@ the registry's `auth.token.rootcertbundle` must be that certificate.
 
 Every request is logged as one JSON line to --log (never passwords or
 tokens). Run with /usr/bin/python3 (needs python3-jwt, python3-cryptography).
+
+Switches for fault tests:
+  --expires-in N          the registry accepts a token for N seconds: the JWT
+                          `exp` is now + N - --registry-leeway, because
+                          docker/distribution accepts tokens up to 60 s past
+                          `exp`; the response says "expires_in": N
+  --token-field F         token | access_token | both (default)
+  --omit-expires-in       no "expires_in" in the response
+  --max-scopes-per-token N  grant only the first N scopes of one request (as
+                          token servers that cap a token's size do); the
+                          others get no access, so the registry answers
+                          error="insufficient_scope"
+  --delay S               wait S seconds before answering a token request
+  --issued-log FILE       append every issued access and refresh token, one
+                          per line (for tests proving no token leaks)
 """
 
 import argparse
@@ -170,12 +185,15 @@ class TokenHandler(BaseHTTPRequestHandler):
     def _issue(self, user, scopes, service):
         cfg = self.server.cfg
         now = int(time.time())
-        access = self.server.policy.grant(user, scopes)
+        granted_scopes = scopes
+        if cfg.max_scopes_per_token is not None:
+            granted_scopes = scopes[:cfg.max_scopes_per_token]
+        access = self.server.policy.grant(user, granted_scopes)
         claims = {
             "iss": cfg.issuer,
             "sub": user or "",
             "aud": service,
-            "exp": now + cfg.expires_in,
+            "exp": now + cfg.expires_in - cfg.registry_leeway,
             "nbf": now - 10,
             "iat": now,
             "jti": secrets.token_hex(16),
@@ -191,7 +209,20 @@ class TokenHandler(BaseHTTPRequestHandler):
         if not cfg.omit_expires_in:
             body["expires_in"] = cfg.expires_in
         body["issued_at"] = rfc3339(now)
+        self._record_issued(token)
         return body, access
+
+    def _record_issued(self, token):
+        """Appends an issued secret to --issued-log (tests grep for it)."""
+        cfg = self.server.cfg
+        if cfg.issued_log:
+            with self.server.log_lock:
+                with open(cfg.issued_log, "a", encoding="utf-8") as f:
+                    f.write(token + "\n")
+
+    def _delay(self):
+        if self.server.cfg.delay > 0:
+            time.sleep(self.server.cfg.delay)
 
     def _fail(self, status, code, message, log):
         log["status"] = status
@@ -258,9 +289,11 @@ class TokenHandler(BaseHTTPRequestHandler):
             log["grant_type"] = "anonymous"
         if not self._check_service(service, log):
             return
+        self._delay()
         body, access = self._issue(user, scopes, service)
         if offline and user is not None:
             body["refresh_token"] = self.server.policy.new_refresh_token(user)
+            self._record_issued(body["refresh_token"])
             log["refresh_token_issued"] = True
         log["granted"] = access
         log["status"] = 200
@@ -301,12 +334,14 @@ class TokenHandler(BaseHTTPRequestHandler):
                                   "incorrect username or password", log)
             if form.get("access_type", [""])[0] == "offline":
                 refresh = policy.new_refresh_token(user)
+                self._record_issued(refresh)
                 log["refresh_token_issued"] = True
         else:
             return self._fail(400, "UNSUPPORTED_GRANT_TYPE",
                               "unsupported grant_type %r" % grant_type, log)
         if not self._check_service(service, log):
             return
+        self._delay()
         body, access = self._issue(user, scopes, service)
         body["scope"] = " ".join(scopes)
         if refresh is not None:
@@ -346,7 +381,17 @@ def main():
     ap.add_argument("--acl", help='JSON {"public": [globs], "grants": '
                     '{user: {glob: [actions]}}}; default: users get all')
     ap.add_argument("--log", help="append one JSON line per request")
-    ap.add_argument("--expires-in", type=int, default=300)
+    ap.add_argument("--expires-in", type=int, default=300,
+                    help="seconds the registry accepts a token for")
+    ap.add_argument("--registry-leeway", type=int, default=60,
+                    help="seconds past exp the registry still accepts a token "
+                    "(docker/distribution: 60); subtracted from exp")
+    ap.add_argument("--max-scopes-per-token", type=int, default=None,
+                    help="grant only the first N scopes of one request")
+    ap.add_argument("--delay", type=float, default=0,
+                    help="seconds to wait before answering a token request")
+    ap.add_argument("--issued-log",
+                    help="append every issued token and refresh token here")
     ap.add_argument("--no-multi-scope", action="store_true",
                     help="answer 400 to more than one scope parameter")
     ap.add_argument("--token-field", default="both",

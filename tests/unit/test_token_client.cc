@@ -51,7 +51,7 @@ TEST_CASE("FetchToken builds the token request and maps the answer") {
     std::map<std::string, std::string> challenge;
     std::vector<std::string> scopes;
     std::optional<AuthEntry> credentials;
-    bool registry_is_https;
+    bool require_https_realm;
     Result<HttpResponse> reply;
     // Expected request ("" method: no request at all).
     std::string method, url, body, authorization;
@@ -205,8 +205,8 @@ TEST_CASE("FetchToken builds the token request and maps the answer") {
        "",
        "",
        "",
-       StatusCode::kInvalidArgument,
-       "token realm of docker.io"},
+       StatusCode::kProtocol,
+       "registry docker.io named an unusable token realm (scheme \"ftp\")"},
       {"401 with credentials",
        hub,
        {"repository:a:pull"},
@@ -279,7 +279,19 @@ TEST_CASE("FetchToken builds the token request and maps the answer") {
        "",
        "",
        StatusCode::kProtocol,
-       "token server auth.test"},
+       "token server auth.test for docker.io: token response: not valid JSON"},
+      {"a token that would break the Authorization header",
+       hub,
+       {},
+       std::nullopt,
+       true,
+       Reply(200, R"({"token":"t1\r\nX-Injected: 1","expires_in":300})"),
+       "GET",
+       kRealm + "?service=registry.test",
+       "",
+       "",
+       StatusCode::kProtocol,
+       "not allowed in an HTTP header"},
       {"transport failure",
        hub,
        {},
@@ -297,7 +309,7 @@ TEST_CASE("FetchToken builds the token request and maps the answer") {
     CAPTURE(c.name);
     ScriptedTransport transport(c.reply);
     Result<TokenResponse> token = FetchToken(transport, Bearer(c.challenge), c.scopes,
-                                             c.credentials, c.registry_is_https, "docker.io");
+                                             c.credentials, c.require_https_realm, "docker.io");
     if (c.method.empty()) {
       CHECK(transport.requests.empty());
     } else {

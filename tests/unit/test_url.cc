@@ -74,6 +74,26 @@ TEST_CASE("Url::Parse splits valid URLs") {
   }
 }
 
+TEST_CASE("Url::StringWithoutQuery drops the query only") {
+  struct Case {
+    const char* url;
+    const char* expected;
+  };
+  const Case cases[] = {
+      {"https://auth.example/token?account=alice&scope=x", "https://auth.example/token"},
+      {"http://127.0.0.1:5000/v2/a/manifests/v1", "http://127.0.0.1:5000/v2/a/manifests/v1"},
+      {"https://s3.example/blob?X-Amz-Signature=abc", "https://s3.example/blob"},
+      {"https://[::1]:8443/?q", "https://[::1]:8443/"},
+  };
+  for (const Case& c : cases) {
+    SUBCASE(c.url) {
+      Result<Url> url = Url::Parse(c.url);
+      REQUIRE(url.ok());
+      CHECK(url->StringWithoutQuery() == c.expected);
+    }
+  }
+}
+
 TEST_CASE("Url::Parse rejects malformed URLs without echoing credentials") {
   struct Case {
     std::string input;

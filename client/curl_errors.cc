@@ -11,12 +11,17 @@ Status CurlErrorStatus(const CurlFailure& failure, CURL* handle, const std::stri
   const std::string detail = failure.error_buffer != nullptr && failure.error_buffer[0] != '\0'
                                  ? failure.error_buffer
                                  : curl_easy_strerror(code);
-  const std::string target = method + " " + url.String();
+  const std::string target = method + " " + url.StringWithoutQuery();
   const std::string origin = url.scheme + "://" + url.Authority();
   if (failure.body_overflow || code == CURLE_FILESIZE_EXCEEDED) {
     return Status(StatusCode::kProtocol, "response body exceeds " +
                                              std::to_string(options.max_body_bytes) + " bytes (" +
                                              target + ")");
+  }
+  if (failure.header_count_overflow) {
+    return Status(StatusCode::kProtocol, "response has more than " +
+                                             std::to_string(options.max_header_fields) +
+                                             " header fields (" + target + ")");
   }
   if (failure.header_overflow) {
     return Status(StatusCode::kProtocol, "response headers exceed " +
@@ -26,7 +31,8 @@ Status CurlErrorStatus(const CurlFailure& failure, CURL* handle, const std::stri
   switch (code) {
     case CURLE_URL_MALFORMAT:
     case CURLE_UNSUPPORTED_PROTOCOL:
-      return Status(StatusCode::kInvalidArgument, "invalid URL " + url.String() + ": " + detail);
+      return Status(StatusCode::kInvalidArgument,
+                    "invalid URL " + url.StringWithoutQuery() + ": " + detail);
     case CURLE_COULDNT_RESOLVE_HOST:
       return Status(StatusCode::kTransport, "cannot resolve host " + url.host + ": " + detail);
     case CURLE_COULDNT_CONNECT: {
@@ -65,6 +71,25 @@ Status CurlErrorStatus(const CurlFailure& failure, CURL* handle, const std::stri
       return Status(StatusCode::kTransport, "TLS handshake with " + origin + " failed: " + detail);
     default:
       return Status(StatusCode::kTransport, target + " failed: " + detail);
+  }
+}
+
+bool IsTransientCurlFailure(const CurlFailure& failure) {
+  if (failure.body_overflow || failure.header_overflow || failure.header_count_overflow) {
+    return false;
+  }
+  switch (failure.code) {
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_OPERATION_TIMEDOUT:
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_GOT_NOTHING:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+      return true;
+    default:
+      return false;
   }
 }
 

@@ -29,9 +29,11 @@ std::string_view Trim(std::string_view s) {
 struct Exchange {
   std::size_t max_body_bytes = 0;
   std::size_t max_header_bytes = 0;
+  std::size_t max_header_fields = 0;
   std::size_t header_bytes = 0;
   bool body_overflow = false;
   bool header_overflow = false;
+  bool header_count_overflow = false;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
 };
@@ -55,6 +57,10 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) noexcept {
         ex->headers.back().second.append(" ").append(more);
       }
     } else if (auto colon = line.find(':'); colon != std::string_view::npos && colon > 0) {
+      if (ex->headers.size() >= ex->max_header_fields) {
+        ex->header_count_overflow = true;
+        return 0;
+      }
       ex->headers.emplace_back(std::string(line.substr(0, colon)),
                                std::string(Trim(line.substr(colon + 1))));
     }
@@ -168,7 +174,8 @@ CurlTransport::CurlTransport(CurlOptions options)
 
 CurlTransport::~CurlTransport() = default;
 
-Result<HttpResponse> CurlTransport::RoundTrip(const HttpRequest& request) {
+Result<HttpResponse> CurlTransport::Attempt(const HttpRequest& request, bool* transient) {
+  if (transient != nullptr) *transient = false;
   const CurlOptions& options = impl_->options;
   Result<Url> url = Url::Parse(request.url);
   if (!url.ok()) return url.status();
@@ -196,6 +203,7 @@ Result<HttpResponse> CurlTransport::RoundTrip(const HttpRequest& request) {
   Exchange ex;
   ex.max_body_bytes = options.max_body_bytes;
   ex.max_header_bytes = options.max_header_bytes;
+  ex.max_header_fields = options.max_header_fields;
   char error_buffer[CURL_ERROR_SIZE] = {};
   const std::string ca_file = CaFileFor(*url, options);
 
@@ -249,14 +257,16 @@ Result<HttpResponse> CurlTransport::RoundTrip(const HttpRequest& request) {
 
   rc = curl_easy_perform(h);
   if (rc != CURLE_OK) {
-    CurlFailure failure{rc, error_buffer, ex.body_overflow, ex.header_overflow, ca_file};
+    CurlFailure failure{
+        rc, error_buffer, ex.body_overflow, ex.header_overflow, ex.header_count_overflow, ca_file};
     Status status = CurlErrorStatus(failure, h, request.method, *url, options);
-    spdlog::debug("{} {} failed: {}", request.method, url->String(), status.message());
+    if (transient != nullptr) *transient = IsTransientCurlFailure(failure);
+    spdlog::debug("{} {} failed: {}", request.method, url->StringWithoutQuery(), status.message());
     return status;
   }
   long code = 0;
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
-  spdlog::debug("{} {} -> {}", request.method, url->String(), code);
+  spdlog::debug("{} {} -> {}", request.method, url->StringWithoutQuery(), code);
 
   HttpResponse response;
   response.status = static_cast<int>(code);

@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "client/attempt_transport.h"
 #include "client/http.h"
 #include "common/status.h"
 
@@ -26,8 +27,10 @@ struct CurlOptions {
   std::map<std::string, std::string> ca_file_by_authority;
   // A larger body is a kProtocol error "response body exceeds N bytes".
   std::size_t max_body_bytes = 4 * 1024 * 1024;
-  // Cap on the total bytes of the response header lines.
+  // Caps on the response header lines: total bytes and number of fields
+  // (kProtocol "response headers exceed ..." / "... more than N header fields").
   std::size_t max_header_bytes = 64 * 1024;
+  std::size_t max_header_fields = 100;
   // Non-empty: every request goes over this Unix socket (Docker Engine API).
   std::string unix_socket_path;
   std::string user_agent = "regdigest/" REGDIGEST_VERSION;
@@ -35,7 +38,7 @@ struct CurlOptions {
 
 // Thread-safe: RoundTrip may be called from several threads at once; each
 // call borrows an easy handle (with its live connections) from a small pool.
-class CurlTransport : public Transport {
+class CurlTransport : public AttemptTransport {
  public:
   explicit CurlTransport(CurlOptions options);
   ~CurlTransport() override;
@@ -46,8 +49,11 @@ class CurlTransport : public Transport {
   // DNS, connection, TLS (the message says "certificate" and names the host)
   // and timeouts; kProtocol when a size cap is exceeded. Any HTTP status,
   // including 4xx/5xx, is a successful result. Only the final response's
-  // headers are returned (interim 1xx responses are dropped).
-  Result<HttpResponse> RoundTrip(const HttpRequest& request) override;
+  // headers are returned (interim 1xx responses are dropped). *transient is
+  // set for failures another attempt may cure: connection refused or failed,
+  // timeouts, connections reset or closed mid-transfer (see
+  // IsTransientCurlFailure in client/curl_errors.h).
+  Result<HttpResponse> Attempt(const HttpRequest& request, bool* transient) override;
 
  private:
   struct Impl;

@@ -19,6 +19,16 @@ std::optional<int64_t> ContentLength(const HttpResponse& response) {
   }
 }
 
+std::optional<RateLimit> RateLimitOf(const HttpResponse& response) {
+  std::optional<std::string> limit = response.headers.Get("ratelimit-limit");
+  std::optional<std::string> remaining = response.headers.Get("ratelimit-remaining");
+  std::optional<std::string> source = response.headers.Get("docker-ratelimit-source");
+  auto view = [](const std::optional<std::string>& s) {
+    return s ? std::optional<std::string_view>(*s) : std::nullopt;
+  };
+  return ParseRateLimit(view(limit), view(remaining), view(source));
+}
+
 std::string MediaTypeOf(const HttpResponse& response) {
   return BaseMediaType(response.headers.Get("Content-Type").value_or(""));
 }
@@ -114,8 +124,9 @@ Result<FetchedManifest> RegistryClient::VerifiedBody(const Reference& reference,
                                                      computed.String() + "); refusing it");
     }
   }
-  FetchedManifest fetched{
-      {computed, MediaTypeOf(response), static_cast<int64_t>(response.body.size())}, response.body};
+  FetchedManifest fetched{{computed, MediaTypeOf(response),
+                           static_cast<int64_t>(response.body.size()), RateLimitOf(response)},
+                          response.body};
   return fetched;
 }
 
@@ -143,6 +154,12 @@ Result<std::string> RegistryClient::FetchBlob(const Reference& repository, const
   return std::move(response->body);
 }
 
+Result<std::optional<RateLimit>> RegistryClient::HeadRateLimit(const Reference& reference) {
+  Result<HttpResponse> head = SendManifest(reference, "HEAD");
+  if (!head.ok()) return head.status();
+  return RateLimitOf(*head);
+}
+
 Result<ManifestDescriptor> RegistryClient::Resolve(const Reference& reference) {
   const std::string what = reference.String();
   Result<HttpResponse> head = SendManifest(reference, "HEAD");
@@ -156,14 +173,19 @@ Result<ManifestDescriptor> RegistryClient::Resolve(const Reference& reference) {
         return Status(StatusCode::kDigestMismatch,
                       what + ": registry answered with " + digest.String());
       }
-      return ManifestDescriptor{digest, MediaTypeOf(*head), ContentLength(*head)};
+      return ManifestDescriptor{digest, MediaTypeOf(*head), ContentLength(*head),
+                                RateLimitOf(*head)};
     }
     spdlog::debug("{}: no Docker-Content-Digest on HEAD; fetching the manifest", what);
   } else {
     spdlog::debug("{}: HEAD not allowed (405); fetching the manifest", what);
   }
+  // Only a 200 without the digest or a 405 gets here: an error answer to the
+  // HEAD (a 429 in particular) has already been returned, never turned into a
+  // GET that a rate-limited registry would count.
   Result<FetchedManifest> fetched = Fetch(reference);
   if (!fetched.ok()) return fetched.status();
+  if (!fetched->descriptor.rate_limit) fetched->descriptor.rate_limit = RateLimitOf(*head);
   return fetched->descriptor;
 }
 

@@ -1,7 +1,8 @@
 // RegistryClient: the Registry v2 / OCI distribution calls regdigest makes.
 // Resolve is one HEAD with the full Accept list (GET fallback when the
-// registry omits Docker-Content-Digest or refuses HEAD); every body fetched
-// (manifests and blobs) is verified against its digest.
+// registry omits Docker-Content-Digest or refuses HEAD with 405, never after
+// an error such as 429); every body fetched (manifests and blobs) is verified
+// against its digest.
 #pragma once
 
 #include <cstddef>
@@ -12,6 +13,7 @@
 
 #include "client/http.h"
 #include "common/digest.h"
+#include "common/rate_limit.h"
 #include "common/reference.h"
 #include "common/status.h"
 #include "common/tool_config.h"
@@ -22,6 +24,8 @@ struct ManifestDescriptor {
   Digest digest;
   std::string media_type;       // from Content-Type, parameters stripped
   std::optional<int64_t> size;  // Content-Length when the registry sent it
+  // Docker Hub's rate-limit headers on the manifest answer, when present.
+  std::optional<RateLimit> rate_limit;
 };
 
 struct FetchedManifest {
@@ -35,6 +39,10 @@ class RegistryClient {
 
   // Tag (or digest) → manifest digest, HEAD only unless the registry forces a GET.
   Result<ManifestDescriptor> Resolve(const Reference& reference);
+  // One HEAD of the manifest and never a GET (Docker Hub does not count HEADs
+  // against the pull limit): the rate-limit headers of the answer, nullopt
+  // when there are none. A 405 answer is used as it is; errors as Resolve's.
+  Result<std::optional<RateLimit>> HeadRateLimit(const Reference& reference);
   // GET the manifest and verify its bytes.
   Result<FetchedManifest> Fetch(const Reference& reference);
   // GET /v2/<path>/blobs/<digest> (e.g. an image config) through the same

@@ -1,8 +1,12 @@
 #include "client/transport_stack.h"
 
+#include <map>
+#include <string>
+
 #include "client/auth_transport.h"
 #include "client/curl_transport.h"
 #include "client/redirect_transport.h"
+#include "client/retry_transport.h"
 #include "common/endpoint.h"
 
 namespace regdigest {
@@ -25,8 +29,19 @@ std::shared_ptr<AuthTransport> MakeRegistryTransport(
     }
   }
   auto curl = std::make_shared<CurlTransport>(std::move(options));
-  auto redirects = std::make_shared<RedirectTransport>(curl);
-  return std::make_shared<AuthTransport>(redirects, std::move(credentials));
+  std::map<std::string, int> attempts_by_registry;
+  for (const auto& [domain, registry] : settings.config.registries) {
+    if (registry.retries >= 0) attempts_by_registry[domain] = registry.retries + 1;
+  }
+  auto retries = std::make_shared<RetryTransport>(curl, settings.config.DefaultRetryPolicy(),
+                                                  std::move(attempts_by_registry));
+  auto redirects = std::make_shared<RedirectTransport>(retries);
+  AuthTransport::Options auth_options;
+  for (const auto& [domain, registry] : settings.config.registries) {
+    if (registry.insecure) auth_options.insecure_registries.insert(domain);
+  }
+  return std::make_shared<AuthTransport>(redirects, std::move(credentials),
+                                         std::make_shared<TokenCache>(), std::move(auth_options));
 }
 
 }  // namespace regdigest

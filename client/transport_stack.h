@@ -1,5 +1,8 @@
 // Builds the Transport regdigest talks to registries through:
-// Auth(Redirect(Curl)), with the TLS trust and timeouts from the config.
+// Auth(Redirect(Retry(Curl))), with the TLS trust, timeouts and retry policy
+// from the config. Retry sits below Redirect and Auth so that each hop and
+// each token request (which Auth sends through its inner layer) is retried
+// on its own, and a retried request keeps the Authorization it was given.
 #pragma once
 
 #include <memory>

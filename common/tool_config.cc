@@ -82,10 +82,20 @@ Status ReadConcurrency(const json& value, const std::string& path, int& out) {
   return Status::Ok();
 }
 
+Status ReadRetries(const json& value, const std::string& path, int& out) {
+  if (!value.is_number_integer()) return Invalid(path, "expected an integer");
+  const int64_t n = value.get<int64_t>();
+  if (n < 0 || n > kMaxRetries) {
+    return Invalid(path, "must be from 0 to " + std::to_string(kMaxRetries));
+  }
+  out = static_cast<int>(n);
+  return Status::Ok();
+}
+
 Status ReadRegistry(const json& value, const std::string& path, RegistrySettings& out) {
   if (!value.is_object()) return Invalid(path, "expected an object");
-  if (Status st =
-          CheckKeys(value, path, {"endpoint", "mirrors", "insecure", "caFile", "concurrency"});
+  if (Status st = CheckKeys(
+          value, path, {"endpoint", "mirrors", "insecure", "caFile", "concurrency", "retries"});
       !st.ok()) {
     return st;
   }
@@ -93,6 +103,9 @@ Status ReadRegistry(const json& value, const std::string& path, RegistrySettings
     if (Status st = ReadConcurrency(*it, Join(path, "concurrency"), out.concurrency); !st.ok()) {
       return st;
     }
+  }
+  if (auto it = value.find("retries"); it != value.end()) {
+    if (Status st = ReadRetries(*it, Join(path, "retries"), out.retries); !st.ok()) return st;
   }
   if (auto it = value.find("endpoint"); it != value.end()) {
     if (Status st = ReadWord(*it, Join(path, "endpoint"), out.endpoint); !st.ok()) return st;
@@ -129,6 +142,19 @@ int ToolConfig::ConcurrencyFor(std::string_view domain) const {
   return settings != nullptr && settings->concurrency > 0 ? settings->concurrency : concurrency;
 }
 
+int ToolConfig::RetriesFor(std::string_view domain) const {
+  const RegistrySettings* settings = Find(domain);
+  return settings != nullptr && settings->retries >= 0 ? settings->retries : retries;
+}
+
+RetryPolicy ToolConfig::DefaultRetryPolicy() const {
+  RetryPolicy policy;
+  policy.max_attempts = retries + 1;
+  policy.max_wait = retry_max_wait;
+  policy.max_total = retry_total_time;
+  return policy;
+}
+
 Result<ToolConfig> ParseToolConfig(std::string_view json_text) {
   ToolConfig config;
   if (json_text.find_first_not_of(" \t\r\n") == std::string_view::npos) return config;
@@ -140,12 +166,16 @@ Result<ToolConfig> ParseToolConfig(std::string_view json_text) {
     // Drop nlohmann's "[json.exception.parse_error.101] " prefix.
     if (size_t p = what.find("] "); p != std::string::npos) what.erase(0, p + 2);
     return Status(StatusCode::kInvalidArgument, "invalid JSON: " + what);
+  } catch (const json::exception&) {
+    // A number out of range ("1e400") throws out_of_range while parsing.
+    return Status(StatusCode::kInvalidArgument, "invalid JSON: a number is out of range");
   }
   if (!doc.is_object()) {
     return Status(StatusCode::kInvalidArgument, "expected a JSON object at the top level");
   }
-  if (Status st =
-          CheckKeys(doc, "", {"connectTimeout", "timeout", "caFile", "concurrency", "registries"});
+  if (Status st = CheckKeys(doc, "",
+                            {"connectTimeout", "timeout", "caFile", "concurrency", "retries",
+                             "retryMaxWait", "retryTotalTime", "registries"});
       !st.ok()) {
     return st;
   }
@@ -154,6 +184,17 @@ Result<ToolConfig> ParseToolConfig(std::string_view json_text) {
   }
   if (auto it = doc.find("timeout"); it != doc.end()) {
     if (Status st = ReadTimeout(*it, "timeout", config.timeout); !st.ok()) return st;
+  }
+  if (auto it = doc.find("retries"); it != doc.end()) {
+    if (Status st = ReadRetries(*it, "retries", config.retries); !st.ok()) return st;
+  }
+  if (auto it = doc.find("retryMaxWait"); it != doc.end()) {
+    if (Status st = ReadTimeout(*it, "retryMaxWait", config.retry_max_wait); !st.ok()) return st;
+  }
+  if (auto it = doc.find("retryTotalTime"); it != doc.end()) {
+    if (Status st = ReadTimeout(*it, "retryTotalTime", config.retry_total_time); !st.ok()) {
+      return st;
+    }
   }
   if (auto it = doc.find("caFile"); it != doc.end()) {
     if (Status st = ReadWord(*it, "caFile", config.ca_file); !st.ok()) return st;

@@ -281,18 +281,28 @@ TEST_CASE("CurlTransport enforces size caps and timeouts") {
     int delay_ms;
     StatusCode code;
     std::string message;
+    bool transient;  // worth another attempt (client/attempt_transport.h)
   };
   const std::string big(100, 'x');
+  std::string many_fields;
+  for (int i = 0; i < 6; ++i) many_fields += "X-Field-" + std::to_string(i) + ": v\r\n";
   const std::vector<Case> cases = {
       {"body with Content-Length over the cap", Reply("200 OK", "", big), 0, StatusCode::kProtocol,
-       "response body exceeds 10 bytes"},
+       "response body exceeds 10 bytes", false},
       {"chunked body over the cap",
        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n64\r\n" + big + "\r\n0\r\n\r\n", 0,
-       StatusCode::kProtocol, "response body exceeds 10 bytes"},
+       StatusCode::kProtocol, "response body exceeds 10 bytes", false},
+      {"close-delimited body over the cap", "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n" + big, 0,
+       StatusCode::kProtocol, "response body exceeds 10 bytes", false},
       {"headers over the cap", Reply("200 OK", "X-Big: " + std::string(300, 'h') + "\r\n", ""), 0,
-       StatusCode::kProtocol, "response headers exceed 200 bytes"},
+       StatusCode::kProtocol, "response headers exceed 200 bytes", false},
+      {"more header fields than allowed", Reply("200 OK", many_fields, ""), 0,
+       StatusCode::kProtocol, "more than 5 header fields", false},
       {"slow server", Reply("200 OK", "", ""), 800, StatusCode::kTransport,
-       "timed out after 200 ms"},
+       "timed out after 200 ms", true},
+      {"body shorter than its Content-Length",
+       "HTTP/1.1 200 OK\r\nContent-Length: 8\r\nConnection: close\r\n\r\nabc", 0,
+       StatusCode::kTransport, "GET http://127.0.0.1:", true},
   };
   for (const auto& c : cases) {
     CAPTURE(c.name);
@@ -303,14 +313,17 @@ TEST_CASE("CurlTransport enforces size caps and timeouts") {
     CurlOptions options;
     options.max_body_bytes = 10;
     options.max_header_bytes = 200;
+    options.max_header_fields = 5;
     options.timeout = std::chrono::milliseconds(200);
     CurlTransport transport(options);
     HttpRequest request;
     request.url = server.Url("/v2/");
-    auto response = transport.RoundTrip(request);
+    bool transient = !c.transient;
+    auto response = transport.Attempt(request, &transient);
     REQUIRE_FALSE(response.ok());
     CHECK(response.status().code() == c.code);
     CHECK_MESSAGE(Contains(response.status().message(), c.message), response.status().message());
+    CHECK(transient == c.transient);
   }
 }
 
@@ -337,30 +350,46 @@ TEST_CASE("CurlTransport reports requests that get no response") {
     std::string header_value;
     StatusCode code;
     std::vector<std::string> message;
+    bool transient;  // worth another attempt
   };
   const std::vector<Case> cases = {
       {"connection refused",
        "GET",
-       "http://" + refused + "/v2/",
+       "http://" + refused + "/v2/?X-Amz-Signature=s3cr3t",
        "",
        StatusCode::kTransport,
-       {"connection refused", refused}},
+       {"connection refused", refused},
+       true},
       {"TLS to a plain HTTP server",
        "GET",
        "https://127.0.0.1:" + std::to_string(plain_http.port()) + "/v2/",
        "",
        StatusCode::kTransport,
-       {"TLS", "https://127.0.0.1:" + std::to_string(plain_http.port())}},
-      {"not a URL", "GET", "not a url", "", StatusCode::kInvalidArgument, {}},
-      {"unsupported scheme", "GET", "ftp://127.0.0.1/x", "", StatusCode::kInvalidArgument, {}},
-      {"empty URL", "GET", "", "", StatusCode::kInvalidArgument, {}},
+       {"TLS", "https://127.0.0.1:" + std::to_string(plain_http.port())},
+       false},
+      {"not a URL", "GET", "not a url", "", StatusCode::kInvalidArgument, {}, false},
+      {"unsupported scheme",
+       "GET",
+       "ftp://127.0.0.1/x",
+       "",
+       StatusCode::kInvalidArgument,
+       {},
+       false},
+      {"empty URL", "GET", "", "", StatusCode::kInvalidArgument, {}, false},
       {"header injection",
        "GET",
        plain_http.Url("/v2/"),
        "a\r\nX-Evil: 1",
        StatusCode::kInvalidArgument,
-       {"X-Test"}},
-      {"bad method", "GE T", plain_http.Url("/v2/"), "", StatusCode::kInvalidArgument, {"method"}},
+       {"X-Test"},
+       false},
+      {"bad method",
+       "GE T",
+       plain_http.Url("/v2/"),
+       "",
+       StatusCode::kInvalidArgument,
+       {"method"},
+       false},
   };
   CurlTransport transport(CurlOptions{});
   for (const auto& c : cases) {
@@ -369,13 +398,16 @@ TEST_CASE("CurlTransport reports requests that get no response") {
     request.method = c.method;
     request.url = c.url;
     if (!c.header_value.empty()) request.headers.Add("X-Test", c.header_value);
-    auto response = transport.RoundTrip(request);
+    bool transient = !c.transient;
+    auto response = transport.Attempt(request, &transient);
     REQUIRE_FALSE(response.ok());
     CHECK(response.status().code() == c.code);
+    CHECK(transient == c.transient);
     for (const auto& text : c.message) {
       CHECK_MESSAGE(Contains(response.status().message(), text), response.status().message());
     }
     CHECK_FALSE(Contains(response.status().message(), "X-Evil"));
+    CHECK_FALSE(Contains(response.status().message(), "s3cr3t"));  // no query in messages
   }
   CHECK(plain_http.connections() == 1);  // only the TLS case got as far as connecting
 }

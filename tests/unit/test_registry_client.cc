@@ -154,3 +154,56 @@ TEST_CASE("Resolve tries mirrors first and falls back to the registry") {
   CHECK(transport->requests[1].url ==
         "https://registry-1.docker.io/v2/library/ubuntu/manifests/latest");
 }
+
+TEST_CASE("Resolve and HeadRateLimit capture Docker Hub's rate-limit headers") {
+  struct Case {
+    const char* name;
+    int head_status;
+    bool head_digest;
+    bool with_headers;
+    std::optional<RateLimit> want;
+    std::size_t requests;  // for Resolve
+  };
+  const RateLimit hub{100, 76, 21600, "1.2.3.4"};
+  const std::vector<Case> cases = {
+      {"HEAD with the headers", 200, true, true, hub, 1},
+      {"HEAD without them", 200, true, false, std::nullopt, 1},
+      {"HEAD 405 with them, then GET", 405, false, true, hub, 2},
+  };
+  for (const Case& c : cases) {
+    SUBCASE(c.name) {
+      auto transport =
+          std::make_shared<ScriptedTransport>([&](const HttpRequest& req) -> Result<HttpResponse> {
+            HttpResponse r = req.method == "HEAD" ? Response(c.head_status, "", c.head_digest)
+                                                  : Response(200, kManifest, true);
+            if (c.with_headers && req.method == "HEAD") {
+              r.headers.Add("RateLimit-Limit", "100;w=21600");
+              r.headers.Add("ratelimit-remaining", "76;w=21600");
+              r.headers.Add("docker-ratelimit-source", "1.2.3.4");
+            }
+            return r;
+          });
+      RegistryClient client(transport, ToolConfig{});
+      auto got = client.Resolve(Ref("localhost:5000/app:v1"));
+      REQUIRE(got.ok());
+      CHECK(got->rate_limit == c.want);
+      CHECK(transport->requests.size() == c.requests);
+
+      transport->requests.clear();
+      auto head_only = client.HeadRateLimit(Ref("localhost:5000/app:v1"));
+      REQUIRE(head_only.ok());
+      CHECK(*head_only == c.want);
+      REQUIRE(transport->requests.size() == 1);  // one HEAD, never a GET
+      CHECK(transport->requests[0].method == "HEAD");
+    }
+  }
+}
+
+TEST_CASE("HeadRateLimit reports a failed HEAD without trying a GET") {
+  auto transport = std::make_shared<ScriptedTransport>(
+      [](const HttpRequest&) -> Result<HttpResponse> { return Response(429, "", false); });
+  RegistryClient client(transport, ToolConfig{});
+  auto got = client.HeadRateLimit(Ref("localhost:5000/app:v1"));
+  CHECK(got.status().code() == StatusCode::kRateLimited);
+  CHECK(transport->requests.size() == 1);
+}

@@ -28,6 +28,14 @@ TEST_CASE("ParseToolConfig defaults") {
     CHECK(c.ca_file.empty());
     CHECK(c.concurrency == 8);
     CHECK(c.ConcurrencyFor("docker.io") == 8);
+    CHECK(c.retries == 3);
+    CHECK(c.RetriesFor("docker.io") == 3);
+    CHECK(c.retry_max_wait == milliseconds(60000));
+    CHECK(c.retry_total_time == milliseconds(300000));
+    const RetryPolicy policy = c.DefaultRetryPolicy();
+    CHECK(policy.max_attempts == 4);
+    CHECK(policy.max_wait == milliseconds(60000));
+    CHECK(policy.max_total == milliseconds(300000));
   }
 }
 
@@ -83,6 +91,55 @@ TEST_CASE("ParseToolConfig concurrency bounds") {
       CHECK(got->concurrency == k.want);
     } else {
       CHECK(got.status().message().starts_with("concurrency: "));
+    }
+  }
+}
+
+TEST_CASE("ParseToolConfig retry settings") {
+  ToolConfig c = MustParse(R"({
+    "retries": 5, "retryMaxWait": 2.5, "retryTotalTime": 90,
+    "registries": {"docker.io": {"retries": 0}, "ghcr.io": {"retries": 10}, "quay.io": {}}
+  })");
+  CHECK(c.retries == 5);
+  CHECK(c.retry_max_wait == milliseconds(2500));
+  CHECK(c.retry_total_time == milliseconds(90000));
+  struct Case {
+    std::string domain;
+    int retries;
+  };
+  const Case cases[] = {{"docker.io", 0},
+                        {"index.docker.io", 0},
+                        {"ghcr.io", 10},
+                        {"quay.io", 5},
+                        {"localhost:5000", 5}};
+  for (const Case& k : cases) {
+    CAPTURE(k.domain);
+    CHECK(c.RetriesFor(k.domain) == k.retries);
+  }
+  const RetryPolicy policy = c.DefaultRetryPolicy();
+  CHECK(policy.max_attempts == 6);
+  CHECK(policy.max_wait == milliseconds(2500));
+  CHECK(policy.max_total == milliseconds(90000));
+}
+
+TEST_CASE("ParseToolConfig retries bounds") {
+  struct Case {
+    std::string text;
+    int want;  // -1: rejected
+  };
+  const Case cases[] = {
+      {R"({"retries": 0})", 0},     {R"({"retries": 10})", 10},  {R"({"retries": 11})", -1},
+      {R"({"retries": -1})", -1},   {R"({"retries": 1.5})", -1}, {R"({"retries": "3"})", -1},
+      {R"({"retries": true})", -1},
+  };
+  for (const Case& k : cases) {
+    CAPTURE(k.text);
+    Result<ToolConfig> got = ParseToolConfig(k.text);
+    REQUIRE(got.ok() == (k.want >= 0));
+    if (k.want >= 0) {
+      CHECK(got->retries == k.want);
+    } else {
+      CHECK(got.status().message().starts_with("retries: "));
     }
   }
 }
@@ -143,9 +200,15 @@ TEST_CASE("ParseToolConfig rejects bad files naming the key path") {
       {R"({"registries": {"docker.io": {"concurrency": true}}})",
        R"(registries."docker.io".concurrency: expected an integer)"},
       {R"({"timeOut": 3})", "timeOut: unknown key"},
+      {R"({"retryMaxWait": 0})", "retryMaxWait: must be greater than 0"},
+      {R"({"retryTotalTime": "60"})", "retryTotalTime: expected a number of seconds"},
+      {R"({"registries": {"docker.io": {"retries": 99}}})",
+       R"(registries."docker.io".retries: must be from 0 to 10)"},
+      {R"({"retryMaxwait": 3})", "retryMaxwait: unknown key"},
       {R"([1])", "expected a JSON object"},
       {R"({"timeout": 3,})", "invalid JSON"},
       {"{\"timeout\": 3", "invalid JSON"},
+      {"{\"timeout\": 1e400}", "invalid JSON: a number is out of range"},
   };
   for (const Case& c : cases) {
     CAPTURE(c.text);

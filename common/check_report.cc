@@ -178,9 +178,12 @@ std::string RenderReportJunit(const CheckReport& report) {
       << "  <testsuite name=\"" << XmlEscape(suite) << "\" tests=\"" << report.rows.size()
       << "\" failures=\"" << counts.drifted + counts.missing + counts.unpinned << "\" errors=\""
       << counts.errors << "\" skipped=\"0\">\n";
+  // A reference that changed twice gives two rows: the time keeps their names apart.
   for (const CheckRow& row : report.rows) {
     out << "    <testcase classname=\"" << XmlEscape(suite) << "\" name=\""
-        << XmlEscape(row.reference) << "\"";
+        << XmlEscape(row.changed_at.empty() ? row.reference
+                                            : row.reference + " changed at " + row.changed_at)
+        << "\"";
     if (!row.file.empty()) out << " file=\"" << XmlEscape(row.file) << "\"";
     if (row.line > 0) out << " line=\"" << row.line << "\"";
     if (row.state == CheckState::kOk) {

@@ -51,7 +51,8 @@ std::string RenderReportText(const CheckReport& report);
 // {"name":..., "summary":{ok,drifted,...}, "results":[{reference,state,expected,current,...}]}
 std::string RenderReportJson(const CheckReport& report);
 // <testsuites><testsuite name tests failures errors><testcase .../>...; drifted,
-// missing and unpinned are <failure>, kError is <error>.
+// missing and unpinned are <failure>, kError is <error>. A testcase is named by
+// the reference, plus " changed at T" for a row with changed_at.
 std::string RenderReportJunit(const CheckReport& report);
 // One `::error` (or `::notice` for ok rows) workflow command per row, with
 // file= and line= when known; values escaped as the runner expects.

@@ -112,6 +112,15 @@ TEST_CASE("RenderReportJunit") {
     SUBCASE(c.what) { CHECK_MESSAGE(Contains(xml, c.needle), xml); }
   }
   SUBCASE("no raw markup from data") { CHECK_FALSE(Contains(xml, "<denied>")); }
+  SUBCASE("two changes of one reference are two distinct testcases") {
+    CheckReport drift;
+    drift.name = "regdigest drift";
+    drift.rows = {{"a:1", kOld, kNew, CheckState::kDrifted, "", "", 0, "2026-11-01T00:00:00Z"},
+                  {"a:1", kNew, kOld, CheckState::kDrifted, "", "", 0, "2026-11-02T00:00:00Z"}};
+    const std::string two = RenderReportJunit(drift);
+    CHECK(Contains(two, "name=\"a:1 changed at 2026-11-01T00:00:00Z\""));
+    CHECK(Contains(two, "name=\"a:1 changed at 2026-11-02T00:00:00Z\""));
+  }
 }
 
 TEST_CASE("RenderReportGithub") {

@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/exit_status.h"
+#include "cli/json_output.h"
 #include "client/bulk_resolver.h"
 #include "client/docker_engine_client.h"
 #include "client/image_describer.h"
@@ -262,7 +263,7 @@ int RunCompare(const GlobalOptions& globals, const CompareOptions& options) {
       PrintJobText(job);
     }
   }
-  if (format == OutputFormat::kJson) std::cout << results.dump(2) << "\n";
+  if (format == OutputFormat::kJson) std::cout << JsonText(results) << "\n";
   if (format == OutputFormat::kText && all) {
     const auto stale = std::count_if(jobs.begin(), jobs.end(), [](const CompareJob& j) {
       return j.error.ok() && j.comparison.status == CompareStatus::kStale;

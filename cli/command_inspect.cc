@@ -9,6 +9,7 @@
 
 #include "cli/commands.h"
 #include "cli/exit_status.h"
+#include "cli/json_output.h"
 #include "client/image_describer.h"
 #include "client/registry_client.h"
 #include "common/media_types.h"
@@ -133,7 +134,7 @@ nlohmann::ordered_json DescriptionJson(const ImageDescription& d) {
 int Fail(const std::string& input, const Status& status, OutputFormat format) {
   if (format == OutputFormat::kJson) {
     nlohmann::ordered_json json = {{"input", input}, {"error", status.ToString()}};
-    std::cout << json.dump(2) << "\n";
+    std::cout << JsonText(json) << "\n";
   } else {
     PrintError(status.ToString());
   }
@@ -160,7 +161,7 @@ int RunInspect(const GlobalOptions& globals, const std::string& input,
   if (!description.ok()) return Fail(input, description.status(), format);
 
   if (format == OutputFormat::kJson) {
-    std::cout << DescriptionJson(*description).dump(2) << "\n";
+    std::cout << JsonText(DescriptionJson(*description)) << "\n";
     return kExitOk;
   }
   std::ostringstream out;

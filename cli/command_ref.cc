@@ -4,6 +4,7 @@
 
 #include "cli/commands.h"
 #include "cli/exit_status.h"
+#include "cli/json_output.h"
 #include "common/reference.h"
 
 namespace regdigest {
@@ -49,7 +50,7 @@ int RunRef(const std::vector<std::string>& inputs, OutputFormat format) {
     }
     if (format == OutputFormat::kJson) results.push_back(RefJson(input, parsed));
   }
-  if (format == OutputFormat::kJson) std::cout << results.dump(2) << "\n";
+  if (format == OutputFormat::kJson) std::cout << JsonText(results) << "\n";
   return exit_status;
 }
 
@@ -65,6 +66,27 @@ void AddOutputOption(CLI::App& command, OutputFormat& format) {
           "Output format: text (for people, default) or json (for scripts)")
       ->type_name("text|json")
       ->check(CLI::IsMember({"text", "json"}));
+}
+
+void AddReportOutputOption(CLI::App& command, ReportFormat& format) {
+  command
+      .add_option_function<std::string>(
+          "-o,--output",
+          [&format](const std::string& value) {
+            if (value == "json") {
+              format = ReportFormat::kJson;
+            } else if (value == "junit") {
+              format = ReportFormat::kJunit;
+            } else if (value == "github") {
+              format = ReportFormat::kGithub;
+            } else {
+              format = ReportFormat::kText;
+            }
+          },
+          "Output format: text (default), json, junit (JUnit XML for CI test reports) or "
+          "github (GitHub Actions ::error annotations)")
+      ->type_name("text|json|junit|github")
+      ->check(CLI::IsMember({"text", "json", "junit", "github"}));
 }
 
 void AddRefCommand(CLI::App& app, CommandRunner& run) {

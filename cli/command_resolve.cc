@@ -1,6 +1,7 @@
 // `regdigest resolve REF... [--file F] [--platform P]`: tag -> manifest digest
 // with one HEAD request each, many references at once (client/bulk_resolver.h);
 // with --platform, also the manifest digest of that platform.
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,6 +12,8 @@
 
 #include "cli/commands.h"
 #include "cli/exit_status.h"
+#include "cli/json_output.h"
+#include "cli/progress_line.h"
 #include "client/auth_transport.h"
 #include "client/bulk_resolver.h"
 #include "client/docker_engine_client.h"
@@ -18,6 +21,7 @@
 #include "client/parallel_for.h"
 #include "client/reference_inputs.h"
 #include "client/registry_client.h"
+#include "common/rate_limit.h"
 #include "common/reference.h"
 
 namespace regdigest {
@@ -51,39 +55,9 @@ nlohmann::ordered_json ResolutionJson(const Resolution& r) {
     json["platform"] = r.selected->platform.String();
     json["platformDigest"] = r.selected->digest.String();
   }
+  if (r.result->rate_limit) json["rateLimit"] = RateLimitJson(*r.result->rate_limit);
   return json;
 }
-
-// "resolved 120/500 (35.2/s), 2 failed" on one stderr line, rewritten in place
-// at most every 100 ms and cleared by Finish(). Silent when disabled.
-class ProgressLine {
- public:
-  explicit ProgressLine(bool enabled) : enabled_(enabled) {}
-  void Update(std::size_t done, std::size_t total, std::size_t failed) {
-    if (!enabled_) return;
-    const auto now = Clock::now();
-    if (done != total && now - last_ < std::chrono::milliseconds(100)) return;
-    last_ = now;
-    const double seconds = std::chrono::duration<double>(now - start_).count();
-    const double rate = seconds > 0 ? static_cast<double>(done) / seconds : 0;
-    std::fprintf(stderr, "\rresolved %zu/%zu (%.1f/s), %zu failed\033[K", done, total, rate,
-                 failed);
-    std::fflush(stderr);
-    shown_ = true;
-  }
-  void Finish() {
-    if (!shown_) return;
-    std::fputs("\r\033[K", stderr);
-    std::fflush(stderr);
-  }
-
- private:
-  using Clock = std::chrono::steady_clock;
-  bool enabled_;
-  bool shown_ = false;
-  Clock::time_point start_ = Clock::now();
-  Clock::time_point last_{};
-};
 
 // --platform: the GET of what each HEAD answered, by digest (the index or
 // manifest cannot change between the two requests), `workers` at a time.
@@ -104,31 +78,83 @@ void SelectPlatforms(std::vector<Resolution>& resolutions, RegistryClient& clien
               });
 }
 
-void ResolveReferences(std::vector<Resolution>& resolutions, const RegistryContext& context,
-                       const ResolveOptions& options, const std::optional<Platform>& platform) {
-  RegistryClient client(context.transport, context.config);
+// References are resolved and printed this many at a time, so memory stays
+// flat however long the input is; tokens and connections carry over between
+// batches (the transport is shared), so batching costs no extra request.
+constexpr std::size_t kBatchSize = 1000;
+
+// One run over all the batches: the registry context (made when the first
+// valid reference needs it), progress over the whole input, and the output.
+struct ResolveRun {
+  ResolveRun(const GlobalOptions& g, const ResolveOptions& o, const std::optional<Platform>& p)
+      : globals(g), options(o), platform(p), progress(!o.quiet && ::isatty(STDERR_FILENO) == 1) {}
+  const GlobalOptions& globals;
+  const ResolveOptions& options;
+  const std::optional<Platform>& platform;
+  std::optional<RegistryContext> context;
+  std::optional<RegistryClient> client;
+  ProgressLine progress;
+  std::size_t total = 0, done = 0, failed = 0;
+  bool digest_alone = false;
+  std::optional<JsonArrayWriter> json;
+  int exit_status = kExitOk;
+};
+
+// Resolves the valid references of one batch (HEAD, bulk; then --platform).
+Status ResolveBatch(ResolveRun& run, std::vector<Resolution>& batch) {
   std::vector<Reference> references;
-  std::vector<std::size_t> positions;  // index in `resolutions` of each reference
-  for (std::size_t i = 0; i < resolutions.size(); ++i) {
-    if (!resolutions[i].reference) continue;
-    references.push_back(*resolutions[i].reference);
+  std::vector<std::size_t> positions;  // index in `batch` of each reference
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (!batch[i].reference) continue;
+    references.push_back(*batch[i].reference);
     positions.push_back(i);
   }
-  ProgressLine progress(!options.quiet && ::isatty(STDERR_FILENO) == 1);
-  BulkResolverOptions bulk_options;
-  bulk_options.concurrency = options.concurrency;
-  bulk_options.progress = [&progress](std::size_t done, std::size_t total, std::size_t failed) {
-    progress.Update(done, total, failed);
-  };
-  BulkResolver resolver(client, context.config, context.auth, std::move(bulk_options));
-  std::vector<Result<ManifestDescriptor>> results = resolver.ResolveAll(references);
-  progress.Finish();
-  for (std::size_t k = 0; k < results.size(); ++k) {
-    resolutions[positions[k]].result = std::move(results[k]);
+  if (references.empty()) return Status::Ok();
+  if (!run.context) {
+    Result<RegistryContext> context = MakeRegistryContext(run.globals);
+    if (!context.ok()) return context.status();
+    run.context = std::move(context).value();
+    run.client.emplace(run.context->transport, run.context->config);
   }
-  if (platform) {
-    SelectPlatforms(resolutions, client, *platform,
-                    options.concurrency > 0 ? options.concurrency : context.config.concurrency);
+  BulkResolverOptions bulk_options;
+  bulk_options.concurrency = run.options.concurrency;
+  bulk_options.progress = [&run](std::size_t done, std::size_t, std::size_t failed) {
+    run.progress.Update(run.done + done, run.total, run.failed + failed);
+  };
+  BulkResolver resolver(*run.client, run.context->config, run.context->auth,
+                        std::move(bulk_options));
+  std::vector<Result<ManifestDescriptor>> results = resolver.ResolveAll(references);
+  for (std::size_t k = 0; k < results.size(); ++k) {
+    if (results[k].ok() && results[k]->rate_limit) {
+      spdlog::debug("{}: rate limit: {}", references[k].String(),
+                    DescribeRateLimit(*results[k]->rate_limit));
+    }
+    run.failed += results[k].ok() ? 0 : 1;
+    batch[positions[k]].result = std::move(results[k]);
+  }
+  run.done += results.size();
+  if (run.platform) {
+    const int concurrency =
+        run.options.concurrency > 0 ? run.options.concurrency : run.context->config.concurrency;
+    SelectPlatforms(batch, *run.client, *run.platform, concurrency);
+  }
+  return Status::Ok();
+}
+
+void PrintResolution(ResolveRun& run, const Resolution& r) {
+  run.exit_status = WorseExitStatus(run.exit_status, ExitStatusFor(r.result.status().code()));
+  if (run.json) {
+    run.json->Add(ResolutionJson(r));
+  } else if (!r.result.ok()) {
+    PrintError(r.input.ErrorText(r.result.status()));
+  } else if (run.digest_alone) {
+    // With --platform, the platform's manifest digest (what to pin for one architecture).
+    std::cout << (r.selected ? r.selected->digest : r.result->digest).String() << "\n";
+  } else if (r.selected) {
+    std::cout << r.reference->String() << " " << r.selected->platform.String() << " "
+              << r.selected->digest.String() << "\n";
+  } else {
+    std::cout << r.reference->String() << " " << r.result->digest.String() << "\n";
   }
 }
 
@@ -137,70 +163,51 @@ int RunResolve(const GlobalOptions& globals, const ResolveOptions& options) {
     PrintError("resolve needs references (REF... or --file F)");
     return kExitUsage;
   }
-  std::optional<Platform> platform;
-  if (!options.platform.empty()) {
-    Result<Platform> parsed = PlatformFromOption(options.platform, globals);
-    if (!parsed.ok()) {
-      PrintError(parsed.status().ToString());
-      return ExitStatusFor(parsed.status().code());
-    }
-    platform = std::move(parsed).value();
+  Result<std::optional<Platform>> platform_option =
+      OptionalPlatformFromOption(options.platform, globals);
+  if (!platform_option.ok()) {
+    PrintError(platform_option.status().ToString());
+    return ExitStatusFor(platform_option.status().code());
   }
+  const std::optional<Platform>& platform = *platform_option;
   Result<std::vector<ReferenceInput>> inputs =
       GatherReferenceInputs(options.inputs, options.file, std::cin);
   if (!inputs.ok()) {
     PrintError(inputs.status().ToString());
     return ExitStatusFor(inputs.status().code());
   }
-  std::vector<Resolution> resolutions;
-  resolutions.reserve(inputs->size());
-  bool any_valid = false;
-  for (ReferenceInput& input : *inputs) {
-    Resolution r;
-    Result<Reference> parsed = input.Parse();
-    if (parsed.ok()) {
-      r.reference = parsed->WithDefaultTag();
-      any_valid = true;
-    } else {
-      r.result = parsed.status();
-    }
-    r.input = std::move(input);
-    resolutions.push_back(std::move(r));
-  }
-  inputs->clear();
-
-  if (any_valid) {
-    Result<RegistryContext> context = MakeRegistryContext(globals);
-    if (!context.ok()) {
-      PrintError(context.status().ToString());
-      return ExitStatusFor(context.status().code());
-    }
-    ResolveReferences(resolutions, *context, options, platform);
-  }
-
+  ResolveRun run(globals, options, platform);
+  run.total = inputs->size();
   // The digest alone for one REF argument, so d=$(regdigest resolve x) works;
   // "REFERENCE DIGEST" lines as soon as there are several or a --file.
-  const bool digest_alone = resolutions.size() == 1 && options.file.empty();
-  int exit_status = kExitOk;
-  nlohmann::ordered_json results = nlohmann::ordered_json::array();
-  for (const Resolution& r : resolutions) {
-    exit_status = WorseExitStatus(exit_status, ExitStatusFor(r.result.status().code()));
-    if (options.format == OutputFormat::kJson) {
-      results.push_back(ResolutionJson(r));
-    } else if (!r.result.ok()) {
-      PrintError(r.input.ErrorText(r.result.status()));
-    } else if (digest_alone) {
-      // With --platform, the platform's manifest digest (what to pin for one architecture).
-      std::cout << (r.selected ? r.selected->digest : r.result->digest).String() << "\n";
-    } else if (r.selected) {
-      std::cout << r.reference->String() << " " << r.selected->platform.String() << " "
-                << r.selected->digest.String() << "\n";
-    } else {
-      std::cout << r.reference->String() << " " << r.result->digest.String() << "\n";
+  run.digest_alone = inputs->size() == 1 && options.file.empty();
+  if (options.format == OutputFormat::kJson) run.json.emplace(std::cout);
+  for (std::size_t start = 0; start < inputs->size(); start += kBatchSize) {
+    const std::size_t end = std::min(start + kBatchSize, inputs->size());
+    std::vector<Resolution> batch(end - start);
+    for (std::size_t i = start; i < end; ++i) {
+      Resolution& r = batch[i - start];
+      Result<Reference> parsed = (*inputs)[i].Parse();
+      if (parsed.ok()) {
+        r.reference = parsed->WithDefaultTag();
+      } else {
+        r.result = parsed.status();
+        ++run.done;
+        ++run.failed;
+      }
+      r.input = std::move((*inputs)[i]);
     }
+    if (Status status = ResolveBatch(run, batch); !status.ok()) {
+      run.progress.Clear();
+      PrintError(status.ToString());
+      return ExitStatusFor(status.code());
+    }
+    run.progress.Clear();
+    for (const Resolution& r : batch) PrintResolution(run, r);
+    std::cout.flush();
   }
-  if (options.format == OutputFormat::kJson) std::cout << results.dump(2) << "\n";
-  return exit_status;
+  if (run.json) run.json->Finish();
+  return run.exit_status;
 }
 
 }  // namespace
@@ -217,6 +224,14 @@ Result<Platform> PlatformFromOption(const std::string& value, const GlobalOption
   if (!platform.ok())
     return Status(StatusCode::kUsage, "--platform: " + platform.status().message());
   return platform;
+}
+
+Result<std::optional<Platform>> OptionalPlatformFromOption(const std::string& value,
+                                                           const GlobalOptions& globals) {
+  if (value.empty()) return std::optional<Platform>();
+  Result<Platform> platform = PlatformFromOption(value, globals);
+  if (!platform.ok()) return platform.status();
+  return std::optional<Platform>(std::move(platform).value());
 }
 
 void AddResolveCommand(CLI::App& app, const GlobalOptions& globals, CommandRunner& run) {

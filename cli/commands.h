@@ -5,8 +5,10 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <optional>
 
 #include "cli/context.h"
+#include "common/check_report.h"
 #include "common/platform.h"
 #include "common/status.h"
 
@@ -20,10 +22,21 @@ void AddLoginCommands(CLI::App& app, const GlobalOptions& globals, CommandRunner
 void AddVersionCommand(CLI::App& app, CommandRunner& run);
 void AddInspectCommand(CLI::App& app, const GlobalOptions& globals, CommandRunner& run);
 void AddCompareCommand(CLI::App& app, const GlobalOptions& globals, CommandRunner& run);
+void AddLockCommand(CLI::App& app, const GlobalOptions& globals, CommandRunner& run);
+void AddCheckCommand(CLI::App& app, const GlobalOptions& globals, CommandRunner& run);
+void AddPinCommand(CLI::App& app, const GlobalOptions& globals, CommandRunner& run);
+void AddRecordCommand(CLI::App& app, const GlobalOptions& globals, CommandRunner& run);
+void AddHistoryCommand(CLI::App& app, const GlobalOptions& globals, CommandRunner& run);
+void AddDriftCommand(CLI::App& app, const GlobalOptions& globals, CommandRunner& run);
+void AddRatelimitCommand(CLI::App& app, const GlobalOptions& globals, CommandRunner& run);
 
 // --output text|json, shared by commands that print results.
 enum class OutputFormat { kText, kJson };
 void AddOutputOption(CLI::App& command, OutputFormat& format);
+
+// --output text|json|junit|github, for the drift-gating commands (check,
+// pin --check, history, drift); see common/check_report.h.
+void AddReportOutputOption(CLI::App& command, ReportFormat& format);
 
 // Adds `--file F` and `--concurrency N` (1..64; 0 when not given) to a command
 // that takes references (defined in cli/command_resolve.cc).
@@ -33,6 +46,9 @@ void AddReferenceFileOptions(CLI::App& command, std::string& file, int& concurre
 // own platform (asked through --host / $DOCKER_HOST). kUsage for a malformed
 // value; the engine's error (kEngineUnavailable...) for "local".
 Result<Platform> PlatformFromOption(const std::string& value, const GlobalOptions& globals);
+// The same for an optional --platform: "" gives no platform.
+Result<std::optional<Platform>> OptionalPlatformFromOption(const std::string& value,
+                                                           const GlobalOptions& globals);
 inline constexpr const char* kPlatformOptionHelp =
     "Platform os/arch[/variant] (e.g. linux/arm64), or 'local' for the Docker engine's own";
 

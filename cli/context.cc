@@ -1,5 +1,6 @@
 #include "cli/context.h"
 
+#include <cmath>
 #include <cstdlib>
 #include <iostream>
 
@@ -15,6 +16,21 @@ std::string DefaultToolConfigPath() {
   return HomeDirectory() + "/.config/regdigest/config.json";
 }
 
+namespace {
+
+void ApplyCommandLine(const GlobalOptions& options, ToolConfig& config) {
+  if (options.retries >= 0) {
+    config.retries = options.retries;
+    for (auto& [domain, registry] : config.registries) registry.retries = -1;
+  }
+  if (options.timeout_seconds > 0) {
+    config.timeout =
+        std::chrono::milliseconds(static_cast<int64_t>(std::ceil(options.timeout_seconds * 1000)));
+  }
+}
+
+}  // namespace
+
 Result<ToolConfig> LoadToolConfig(const GlobalOptions& options) {
   std::string path = options.config_path;
   if (path.empty()) {
@@ -26,12 +42,15 @@ Result<ToolConfig> LoadToolConfig(const GlobalOptions& options) {
   if (!explicit_path) path = DefaultToolConfigPath();
   Result<std::optional<std::string>> text = ReadFileIfExists(path);
   if (!text.ok()) return text.status();
-  if (!text->has_value()) {
-    if (explicit_path) return Status(StatusCode::kUsage, "config file " + path + " does not exist");
-    return ToolConfig{};
+  ToolConfig config;
+  if (text->has_value()) {
+    Result<ToolConfig> parsed = ParseToolConfig(**text);
+    if (!parsed.ok()) return Status(StatusCode::kUsage, path + ": " + parsed.status().message());
+    config = std::move(parsed).value();
+  } else if (explicit_path) {
+    return Status(StatusCode::kUsage, "config file " + path + " does not exist");
   }
-  Result<ToolConfig> config = ParseToolConfig(**text);
-  if (!config.ok()) return Status(StatusCode::kUsage, path + ": " + config.status().message());
+  ApplyCommandLine(options, config);
   return config;
 }
 

@@ -5,6 +5,7 @@
 #include "cli/commands.h"
 #include "cli/exit_status.h"
 #include "cli/logging.h"
+#include "common/retry_policy.h"
 
 int main(int argc, char** argv) {
   using namespace regdigest;
@@ -24,6 +25,14 @@ int main(int argc, char** argv) {
   app.add_option("--host", globals.engine_host,
                  "Docker Engine API address (default $DOCKER_HOST, else "
                  "unix:///var/run/docker.sock)");
+  app.add_option("--retries", globals.retries,
+                 "Retries after a failed attempt (429, 502, 503, 504, connection refused or "
+                 "reset, timeouts), 0-10; default: \"retries\" from the config file, else 3")
+      ->check(CLI::Range(0, kMaxRetries));
+  app.add_option("--timeout", globals.timeout_seconds,
+                 "Seconds one request may take in all, connecting included (default: "
+                 "\"timeout\" from the config file, else 30)")
+      ->check(CLI::Range(0.001, 86400.0));
   app.footer(
       "Exit status: 0 done; 1 drift (later commands); 2 usage error or invalid reference; "
       "3 something could not be resolved.");
@@ -35,6 +44,13 @@ int main(int argc, char** argv) {
   AddVersionCommand(app, run);
   AddInspectCommand(app, globals, run);
   AddCompareCommand(app, globals, run);
+  AddLockCommand(app, globals, run);
+  AddCheckCommand(app, globals, run);
+  AddPinCommand(app, globals, run);
+  AddRecordCommand(app, globals, run);
+  AddHistoryCommand(app, globals, run);
+  AddDriftCommand(app, globals, run);
+  AddRatelimitCommand(app, globals, run);
 
   try {
     app.parse(argc, argv);

@@ -98,6 +98,22 @@ tty_out="$(on_tty "$RD_BIN" resolve --file "$RD_TMP/refs2.txt")"
 rd_assert_contains "progress on a TTY: a failure counted" "$tty_out" "resolved 2/2 ("
 rd_assert_contains "progress on a TTY: 1 failed" "$tty_out" "/s), 1 failed"
 
+# --- more references than one batch (1000): order, JSON and tokens carry over ---
+# 1005 lines naming 5 tags: results are printed batch by batch, and the second
+# batch reuses the first's token and connections.
+for ((i = 0; i < 1005; i++)); do echo "$REG_HOST/bulk/app:v$((i % 5 + 1))"; done >"$RD_TMP/refs1005.txt"
+tok_before="$(token_lines)"
+rd_run "$RD_BIN" resolve --file "$RD_TMP/refs1005.txt" -o json
+rd_assert_rc "1005 references: exit 0" 0
+rd_assert_eq "1005 references: one JSON array of 1005 results" "1005" "$(jq length <<<"$RD_OUT")"
+rd_assert_eq "1005 references: in input order" \
+  "$(sed "s|^|$REG_HOST/bulk/app:|; s|^.*:||" "$RD_TMP/refs1005.txt" | md5sum)" \
+  "$(jq -r '.[].reference | sub("^.*:"; "")' <<<"$RD_OUT" | md5sum)"
+rd_assert_eq "1005 references: element 1001 is v1 with its digest" \
+  "$(sed -n 1p <<<"$expected" | cut -d' ' -f2)" "$(jq -r '.[1000].digest' <<<"$RD_OUT")"
+rd_assert_eq "1005 references: one token request for both batches" \
+  "1" "$(($(token_lines) - tok_before))"
+
 # --- 30 repositories: one token for the first, one multi-scope request ---
 push_repos multi/r 30 >"$RD_TMP/repos"
 refs="$(sed "s|^\([^ ]*\) .*|$REG_HOST/\1:t|" "$RD_TMP/repos")"

@@ -14,10 +14,12 @@ rd_require_bin
 # --- help ---
 rd_rd --help
 rd_assert_rc "regdigest --help: exit 0" 0
-for cmd in ref resolve login logout version; do
+COMMANDS=(ref resolve inspect compare lock check pin record history drift ratelimit login logout
+  version)
+for cmd in "${COMMANDS[@]}"; do
   rd_assert_contains "regdigest --help lists '$cmd'" "$RD_OUT" "$cmd"
 done
-for cmd in ref resolve login logout version; do
+for cmd in "${COMMANDS[@]}"; do
   rd_rd "$cmd" --help
   rd_assert_rc "regdigest $cmd --help: exit 0" 0
   rd_assert_ne "regdigest $cmd --help: prints usage" "" "$RD_OUT"
@@ -35,6 +37,18 @@ rd_rd resolve
 rd_assert_rc "resolve without references: exit 2" 2
 rd_rd ref -o yaml ubuntu
 rd_assert_rc "ref -o yaml (bad format): exit 2" 2
+rd_rd check -o yaml
+rd_assert_rc "check -o yaml (bad format): exit 2" 2
+
+# --- invalid UTF-8 in a reference: a clean usage error in every format ---
+rd_rd ref -o json $'ubuntu\xff'
+rd_assert_rc "ref -o json with a Latin-1 byte: exit 2, no crash" 2
+rd_assert_eq "ref -o json with a Latin-1 byte: valid JSON, byte replaced by U+FFFD" \
+  "$(printf 'ubuntu\xef\xbf\xbd')" "$(jq -r '.[0].input' <<<"$RD_OUT")"
+printf 'alpine\xe9:3\n' >"$RD_TMP/latin1.txt"
+rd_rd resolve -o json --file "$RD_TMP/latin1.txt"
+rd_assert_rc "resolve --file with a Latin-1 line: exit 2, no crash" 2
+rd_assert_eq "resolve --file with a Latin-1 line: one JSON result" "1" "$(jq length <<<"$RD_OUT")"
 
 # --- version ---
 rd_rd version

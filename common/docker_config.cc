@@ -45,6 +45,9 @@ Result<Json> ParseJson(std::string_view text, StatusCode code, std::string_view 
   } catch (const nlohmann::json::parse_error& e) {
     return Status(code,
                   std::string(context) + ": invalid JSON near byte " + std::to_string(e.byte));
+  } catch (const nlohmann::json::exception&) {
+    // A number out of range ("1e400") throws out_of_range while parsing.
+    return Status(code, std::string(context) + ": invalid JSON (a number is out of range)");
   }
 }
 

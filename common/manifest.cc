@@ -151,10 +151,16 @@ Result<ImageManifest> ManifestFromJson(const json& doc) {
   auto layers = doc.find("layers");
   if (layers == doc.end() || layers->is_null()) return Protocol(kWhere, "missing \"layers\"");
   if (!layers->is_array()) return Protocol(kWhere, "\"layers\" is not an array");
+  int64_t total_size = 0;
   for (size_t i = 0; i < layers->size(); ++i) {
     Result<Descriptor> d =
         ParseDescriptor(std::string(kWhere) + ": layers[" + std::to_string(i) + "]", (*layers)[i]);
     if (!d.ok()) return d.status();
+    // So that LayersSize() cannot overflow.
+    if (d->size > std::numeric_limits<int64_t>::max() - total_size) {
+      return Protocol(kWhere, "the layers' total size is too large");
+    }
+    total_size += d->size;
     manifest.layers.push_back(std::move(d).value());
   }
   return manifest;
@@ -193,7 +199,12 @@ bool Descriptor::IsAttestation() const {
 
 int64_t ImageManifest::LayersSize() const {
   int64_t total = 0;
-  for (const Descriptor& layer : layers) total += layer.size;
+  for (const Descriptor& layer : layers) {
+    if (layer.size > std::numeric_limits<int64_t>::max() - total) {
+      return std::numeric_limits<int64_t>::max();  // saturate (hand-built values only)
+    }
+    total += layer.size;
+  }
   return total;
 }
 

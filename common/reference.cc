@@ -298,11 +298,20 @@ Result<Reference> Reference::Parse(std::string_view input) {
 
 std::string Reference::FamiliarName() const {
   if (domain_ != kDefaultDomain) return Name();
+  std::string_view familiar = path_;
   if (path_.starts_with(kOfficialRepoPrefix)) {
     const std::string_view rest = std::string_view(path_).substr(kOfficialRepoPrefix.size());
-    if (rest.find('/') == std::string_view::npos) return std::string(rest);
+    if (rest.find('/') == std::string_view::npos) familiar = rest;
   }
-  return path_;
+  // Never print a familiar name that would parse as something else: a bare
+  // 64-hex name reads as an image ID, and a first component that looks like a
+  // registry ("localhost/app", "foo.bar/baz") would name another registry.
+  if (IsHexIdentifier(familiar)) return path_;
+  if (const size_t slash = familiar.find('/');
+      slash != std::string_view::npos && LooksLikeDomain(familiar.substr(0, slash))) {
+    return Name();
+  }
+  return std::string(familiar);
 }
 
 std::string Reference::String() const {

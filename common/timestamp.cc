@@ -61,6 +61,9 @@ Result<WallTime> ParseRfc3339(std::string_view text) {
   if (!ymd.ok() || hour > 23 || minute > 59 || second > 60) {
     return InvalidTime(text, "date or time out of range");
   }
+  // WallTime counts nanoseconds in 64 bits (years 1678 to 2262): refuse
+  // years that would overflow it instead of wrapping around.
+  if (year < 1900 || year > 2200) return InvalidTime(text, "year outside 1900-2200");
   std::size_t pos = 19;
   std::chrono::microseconds fraction{0};
   if (pos < text.size() && text[pos] == '.') {

@@ -90,6 +90,8 @@ TEST_CASE("ParseDockerConfig rejects malformed configs without echoing secrets")
       {R"({"credHelpers": "gcloud"})", "credHelpers: expected an object"},
       {R"(["s3cr3t-value"])", "expected a JSON object"},
       {R"({"auths": {"r": {"auth": "s3cr3t-value)", "invalid JSON"},
+      {R"({"auths": {"r": {"auth": "s3cr3t-value"}}, "credsStore": 1e400})",
+       "invalid JSON (a number is out of range)"},
   };
   for (const Case& c : cases) {
     CAPTURE(c.text);

@@ -332,6 +332,11 @@ TEST_CASE("Malformed documents are kProtocol errors that say what is wrong") {
        Fill("{\"manifests\":[{" + entry +
             ",\"digest\":\"$A\",\"size\":1,\"annotations\":{\"a\":1}}]}"),
        "image index: manifests[0]: annotation \"a\" is not a string"},
+      {"layers total size overflows", Kind::kManifest,
+       Fill("{\"config\":{" + entry + ",\"digest\":\"$A\",\"size\":1},\"layers\":[{" + entry +
+            ",\"digest\":\"$A\",\"size\":9223372036854775807},{" + entry +
+            ",\"digest\":\"$A\",\"size\":1}]}"),
+       "image manifest: the layers' total size is too large"},
       {"index schema 1", Kind::kIndex, kSchema1, "schema 1 manifests are not supported"},
       {"manifest schema 1", Kind::kManifest, kSchema1, "schema 1 manifests are not supported"},
       {"manifest schema 1 media type", Kind::kManifest,

@@ -49,7 +49,10 @@ std::vector<ValidCase> ValidCases() {
       {"store/foo/bar", "docker.io", "store/foo/bar", "", "", "store/foo/bar"},
       {"other/library", "docker.io", "other/library", "", "", "other/library"},
       {"ubuntu-12.04-base", "docker.io", "library/ubuntu-12.04-base", "", "", "ubuntu-12.04-base"},
-      {"docker.io/" + kHexId, "docker.io", "library/" + kHexId, "", "", kHexId},
+      // Familiar names that would parse as something else keep more of the name.
+      {"docker.io/" + kHexId, "docker.io", "library/" + kHexId, "", "", "library/" + kHexId},
+      {"docker.io/localhost/app", "docker.io", "localhost/app", "", "", "docker.io/localhost/app"},
+      {"docker.io/foo.bar/baz:1", "docker.io", "foo.bar/baz", "1", "", "docker.io/foo.bar/baz"},
       {"thisisthesongthatneverendsitgoesonandonandonthisisthesongthatnev", "docker.io",
        "library/thisisthesongthatneverendsitgoesonandonandonthisisthesongthatnev", "", "",
        "thisisthesongthatneverendsitgoesonandonandonthisisthesongthatnev"},
@@ -153,13 +156,8 @@ TEST_CASE("Reference::Parse accepts and normalises valid references") {
     REQUIRE(again.ok());
     CHECK(*again == *r);
     Result<Reference> familiar = Reference::Parse(r->FamiliarString());
-    if (c.familiar_name == kHexId) {
-      // As with Docker, the familiar form of docker.io/<64 hex> is ambiguous.
-      CHECK_FALSE(familiar.ok());
-    } else {
-      REQUIRE(familiar.ok());
-      CHECK(*familiar == *r);
-    }
+    REQUIRE(familiar.ok());
+    CHECK(*familiar == *r);
   }
   CHECK(cases.size() >= 60);
 }

@@ -67,10 +67,16 @@ TEST_CASE("ParseRfc3339 refuses what is not RFC 3339") {
   const std::vector<std::string> bad = {
       "",
       "2026-12-28",
-      "2026-12-28T21:06:11",       // no zone
-      "2026-12-28T21:06Z",         // no seconds
-      "2026-13-01T00:00:00Z",      // month 13
-      "2026-02-30T00:00:00Z",      // no such day
+      "2026-12-28T21:06:11",   // no zone
+      "2026-12-28T21:06Z",     // no seconds
+      "2026-13-01T00:00:00Z",  // month 13
+      "2026-02-30T00:00:00Z",  // no such day
+      "2001-02-29T00:00:00Z",  // not a leap year
+      "2024-01-01T00:60:00Z",  // minute 60
+      "2024-1-01T00:00:00Z",   // one-digit month
+      "1013-01-01T00:00:00Z",  // before 1900: outside WallTime's nanosecond range
+      "0001-01-01T00:00:00Z",
+      "9999-12-31T23:59:59Z",      // after 2200
       "2026-12-28T24:00:00Z",      // hour 24
       "2026-12-28X21:06:11Z",      // bad separator
       "2026-12-28T21:06:11.Z",     // no fraction digits

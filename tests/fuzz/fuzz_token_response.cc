@@ -22,7 +22,13 @@ void CheckErrorIgnoresSecrets(nlohmann::json doc) {
     if (it == doc.end() || !it->is_string()) continue;
     std::string secret = it->get<std::string>();
     if (secret.empty()) continue;
-    for (char& c : secret) c = (c == 'x') ? 'y' : 'x';
+    // Other letters, but the same validity: spaces and control characters,
+    // which make a token unusable in a header, stay where they are.
+    for (char& c : secret) {
+      const auto byte = static_cast<unsigned char>(c);
+      if (byte <= 0x20 || byte == 0x7f) continue;
+      c = (c == 'x') ? 'y' : 'x';
+    }
     *it = secret;
     replaced = true;
   }

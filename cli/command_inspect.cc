@@ -131,34 +131,24 @@ nlohmann::ordered_json DescriptionJson(const ImageDescription& d) {
   return json;
 }
 
-int Fail(const std::string& input, const Status& status, OutputFormat format) {
-  if (format == OutputFormat::kJson) {
-    nlohmann::ordered_json json = {{"input", input}, {"error", status.ToString()}};
-    std::cout << JsonText(json) << "\n";
-  } else {
-    PrintError(status.ToString());
-  }
-  return ExitStatusFor(status.code());
-}
-
 int RunInspect(const GlobalOptions& globals, const std::string& input,
                const std::string& platform_option, OutputFormat format) {
   Result<Reference> reference = Reference::Parse(input);
   if (!reference.ok()) {
-    return Fail(input, reference.status().WithContext("\"" + input + "\""), format);
+    return PrintFailure(input, reference.status().WithContext("\"" + input + "\""), format);
   }
   std::optional<Platform> platform;
   if (!platform_option.empty()) {
     Result<Platform> parsed = PlatformFromOption(platform_option, globals);
-    if (!parsed.ok()) return Fail(input, parsed.status(), format);
+    if (!parsed.ok()) return PrintFailure(input, parsed.status(), format);
     platform = std::move(parsed).value();
   }
   Result<RegistryContext> context = MakeRegistryContext(globals);
-  if (!context.ok()) return Fail(input, context.status(), format);
+  if (!context.ok()) return PrintFailure(input, context.status(), format);
   RegistryClient client(context->transport, context->config);
   ImageDescriber describer(client);
   Result<ImageDescription> description = describer.Describe(*reference, platform);
-  if (!description.ok()) return Fail(input, description.status(), format);
+  if (!description.ok()) return PrintFailure(input, description.status(), format);
 
   if (format == OutputFormat::kJson) {
     std::cout << JsonText(DescriptionJson(*description)) << "\n";

@@ -18,16 +18,6 @@ namespace {
 // Docker's documentation checks the limit with this repository.
 constexpr const char* kDefaultRateLimitReference = "ratelimitpreview/test:latest";
 
-int Fail(const std::string& input, const Status& status, OutputFormat format) {
-  if (format == OutputFormat::kJson) {
-    nlohmann::ordered_json json = {{"input", input}, {"error", status.ToString()}};
-    std::cout << JsonText(json) << "\n";
-  } else {
-    PrintError(status.ToString());
-  }
-  return ExitStatusFor(status.code());
-}
-
 void PrintText(const Reference& reference, const std::optional<RateLimit>& rate_limit) {
   std::cout << reference.String() << "\n";
   if (!rate_limit) {
@@ -47,13 +37,14 @@ void PrintText(const Reference& reference, const std::optional<RateLimit>& rate_
 
 int RunRatelimit(const GlobalOptions& globals, const std::string& input, OutputFormat format) {
   Result<Reference> parsed = Reference::Parse(input);
-  if (!parsed.ok()) return Fail(input, parsed.status().WithContext("\"" + input + "\""), format);
+  if (!parsed.ok())
+    return PrintFailure(input, parsed.status().WithContext("\"" + input + "\""), format);
   const Reference reference = parsed->WithDefaultTag();
   Result<RegistryContext> context = MakeRegistryContext(globals);
-  if (!context.ok()) return Fail(input, context.status(), format);
+  if (!context.ok()) return PrintFailure(input, context.status(), format);
   RegistryClient client(context->transport, context->config);
   Result<std::optional<RateLimit>> rate_limit = client.HeadRateLimit(reference);
-  if (!rate_limit.ok()) return Fail(input, rate_limit.status(), format);
+  if (!rate_limit.ok()) return PrintFailure(input, rate_limit.status(), format);
   if (*rate_limit) {
     spdlog::debug("{}: rate limit: {}", reference.String(), DescribeRateLimit(**rate_limit));
   }

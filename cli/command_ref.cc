@@ -68,6 +68,16 @@ void AddOutputOption(CLI::App& command, OutputFormat& format) {
       ->check(CLI::IsMember({"text", "json"}));
 }
 
+int PrintFailure(const std::string& input, const Status& status, OutputFormat format) {
+  if (format == OutputFormat::kJson) {
+    nlohmann::ordered_json json = {{"input", input}, {"error", status.ToString()}};
+    std::cout << JsonText(json) << "\n";
+  } else {
+    PrintError(status.ToString());
+  }
+  return ExitStatusFor(status.code());
+}
+
 void AddReportOutputOption(CLI::App& command, ReportFormat& format) {
   command
       .add_option_function<std::string>(

@@ -34,6 +34,10 @@ void AddRatelimitCommand(CLI::App& app, const GlobalOptions& globals, CommandRun
 enum class OutputFormat { kText, kJson };
 void AddOutputOption(CLI::App& command, OutputFormat& format);
 
+// A one-reference command's failure: {"input", "error"} as JSON on stdout, or
+// the error on stderr; returns the exit status for it.
+int PrintFailure(const std::string& input, const Status& status, OutputFormat format);
+
 // --output text|json|junit|github, for the drift-gating commands (check,
 // pin --check, history, drift); see common/check_report.h.
 void AddReportOutputOption(CLI::App& command, ReportFormat& format);

@@ -23,9 +23,9 @@ enum class CheckState {
 std::string_view CheckStateName(CheckState state);
 
 struct CheckRow {
-  std::string reference;   // canonical reference, e.g. docker.io/library/nginx:1.25
-  std::string expected;    // locked / pinned / previous digest; "" when none
-  std::string current;     // the digest the tag points at now; "" when unknown
+  std::string reference;  // canonical reference, e.g. docker.io/library/nginx:1.25
+  std::string expected;   // locked / pinned / previous digest; "" when none
+  std::string current;    // the digest the tag points at now; "" when unknown
   CheckState state = CheckState::kOk;
   std::string message;     // why, for kError (optional detail for the others)
   std::string file;        // where the reference is written; "" when not from a file

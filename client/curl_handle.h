@@ -37,8 +37,8 @@ class CurlHeaderList {
 // A CURLSH sharing the DNS cache and TLS sessions between easy handles, with
 // one mutex per shared data kind so handles may run on different threads.
 // (Connections are not shared through it: libcurl documents that sharing the
-// connection cache between concurrent threads is unsafe; CurlTransport reuses
-// connections by keeping its easy handles in a pool instead.)
+// connection cache between concurrent threads is unsafe; CurlTransport runs
+// every transfer on one multi handle instead, see client/curl_multi_loop.h.)
 class CurlShare {
  public:
   CurlShare();

@@ -9,6 +9,7 @@
 
 #include "client/curl_errors.h"
 #include "client/curl_handle.h"
+#include "client/curl_multi_loop.h"
 #include "common/url.h"
 
 namespace regdigest {
@@ -164,7 +165,8 @@ struct CurlTransport::Impl {
   }
 
   const CurlOptions options;
-  CurlShare share;  // declared before the handles: it must outlive them
+  CurlShare share;     // declared first: it must outlive the loop and the handles
+  CurlMultiLoop loop;  // its connection cache outlives every easy handle's use
   std::mutex mutex;
   std::vector<CurlEasyPtr> idle;
 };
@@ -217,6 +219,9 @@ Result<HttpResponse> CurlTransport::Attempt(const HttpRequest& request, bool* tr
   check(curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L));
   check(curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L));
   check(curl_easy_setopt(h, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS)));
+  // Concurrent requests to one origin wait for its first connection to tell
+  // whether it multiplexes (HTTP/2) rather than each opening its own.
+  check(curl_easy_setopt(h, CURLOPT_PIPEWAIT, 1L));
   check(curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L));
   check(curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L));
   if (!ca_file.empty()) check(curl_easy_setopt(h, CURLOPT_CAINFO, ca_file.c_str()));
@@ -255,7 +260,7 @@ Result<HttpResponse> CurlTransport::Attempt(const HttpRequest& request, bool* tr
                   std::string("cannot configure libcurl: ") + curl_easy_strerror(rc));
   }
 
-  rc = curl_easy_perform(h);
+  rc = impl_->loop.Perform(h);
   if (rc != CURLE_OK) {
     CurlFailure failure{
         rc, error_buffer, ex.body_overflow, ex.header_overflow, ex.header_count_overflow, ca_file};
@@ -266,7 +271,10 @@ Result<HttpResponse> CurlTransport::Attempt(const HttpRequest& request, bool* tr
   }
   long code = 0;
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
-  spdlog::debug("{} {} -> {}", request.method, url->StringWithoutQuery(), code);
+  long version = 0;
+  curl_easy_getinfo(h, CURLINFO_HTTP_VERSION, &version);
+  spdlog::debug("{} {} -> {} ({})", request.method, url->StringWithoutQuery(), code,
+                version == CURL_HTTP_VERSION_2_0 ? "HTTP/2" : "HTTP/1.x");
 
   HttpResponse response;
   response.status = static_cast<int>(code);

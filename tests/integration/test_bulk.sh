@@ -6,7 +6,8 @@
 # multi-scope), or 1 + 1 refused + 29 when the token server refuses several
 # scopes; `--file -` with comments, blank lines and invalid lines (exit 2, 3);
 # `--concurrency` respected, measured by a counting proxy in front of the
-# registry.
+# registry; over TLS, HTTP/2 requests share one connection as overlapping
+# streams.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=../lib/servers.sh
@@ -226,5 +227,52 @@ for limit in 2 8; do
       '^[3-8]$' "$max_in_flight"
   fi
 done
+
+# --- HTTP/2: concurrent requests are streams of one connection ---
+# Over TLS docker-registry offers HTTP/2 (ALPN). Its log names each request's
+# protocol and client address:port, and when it finished and how long it
+# took: so the test counts connections and checks that requests overlapped
+# (multiplexed, not one after another on that connection).
+rd_start_registry tls
+rd_push --repo h2/app --tags "$(seq -f 'h%g' 1 60 | paste -sd, -)" --kind oci >"$RD_TMP/pushed-h2"
+printf '{"registries": {"%s": {"caFile": "%s"}}}\n' "$REG_HOST" "$CA_FILE" >"$RD_TMP/h2.json"
+h2_expected="$(awk -v h="$REG_HOST" '{print h "/h2/app:" $1 " " $2}' "$RD_TMP/pushed-h2")"
+reg_before="$(reg_lines)"
+REGDIGEST_CONFIG="$RD_TMP/h2.json" rd_run_stdin "$(cut -d' ' -f1 <<<"$h2_expected")"$'\n' \
+  "$RD_BIN" -vv resolve --file - --concurrency 8
+rd_assert_rc "HTTP/2, 60 tags: exit 0" 0
+rd_assert_eq "HTTP/2, 60 tags: output in input order" "$h2_expected" "$RD_OUT"
+new_reg="$(reg_log_after "$reg_before")"
+rd_assert_eq "HTTP/2: the registry saw 60 manifest HEADs over HTTP/2.0" "60" \
+  "$(grep -cE '"HEAD /v2/h2/app/manifests/h[0-9]+ HTTP/2.0" 200 ' <<<"$new_reg" || true)"
+rd_assert_eq "HTTP/2: -vv names the protocol of each request" "60" \
+  "$(grep -c 'HEAD https://.*/v2/h2/app/manifests/h[0-9]* -> 200 (HTTP/2)' <<<"$RD_ERR" || true)"
+rd_assert_eq "HTTP/2: all 60 requests came over one connection" "1" \
+  "$(grep -o 'http.request.remoteaddr="[^"]*"' <<<"$new_reg" | sort -u | wc -l | tr -d ' ')"
+# Most requests in progress at once, from each one's end time and duration.
+h2_overlap="$("$RD_PY" -c '
+import re, sys
+from datetime import datetime
+units = {"ns": 1e-9, "µs": 1e-6, "us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0}
+events = []
+for line in sys.stdin:
+    if "response completed" not in line or "/manifests/" not in line:
+        continue
+    t = re.search(r"time=\"([^\"]+)\"", line).group(1)
+    whole, _, frac = t.rstrip("Z").partition(".")
+    end = datetime.fromisoformat(whole).timestamp() + float("0." + (frac or "0"))
+    took = 0.0
+    for number, unit in re.findall(r"([0-9.]+)(ns|µs|us|ms|s|m)", re.search(
+            r"http.response.duration=(\S+)", line).group(1)):
+        took += float(number) * units[unit]
+    events += [(end - took, 1), (end, -1)]
+now = most = 0
+for _, step in sorted(events):
+    now += step
+    most = max(most, now)
+print(most)' <<<"$new_reg")"
+rd_log "HTTP/2: at most $h2_overlap requests in progress at once on the one connection"
+rd_assert_match "HTTP/2: requests overlapped on the one connection (saw $h2_overlap)" \
+  '^([2-9]|[1-9][0-9]+)$' "$h2_overlap"
 
 rd_finish

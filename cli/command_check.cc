@@ -1,21 +1,25 @@
-// `regdigest check [--file regdigest.lock]`: does every locked tag still point
-// at its locked digest? One HEAD per entry; ok, drifted, missing or error per
-// entry, as text, JSON, JUnit XML or GitHub Actions annotations.
+// `regdigest check [REF@DIGEST...] [--file regdigest.lock|list|-]`: does
+// every locked or pinned tag still point at its digest? One HEAD per entry;
+// ok, drifted, missing or error per entry, as text, JSON, JUnit XML or GitHub
+// Actions annotations.
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <sstream>
 
 #include "cli/commands.h"
 #include "cli/exit_status.h"
 #include "cli/lock_resolution.h"
 #include "cli/pin_check.h"
+#include "client/check_targets.h"
 #include "client/registry_client.h"
 
 namespace regdigest {
 namespace {
 
 struct CheckOptions {
-  std::string file = kDefaultLockFile;
-  bool file_given = false;
+  std::vector<std::string> inputs;        // pinned references: REF@DIGEST
+  std::string file;                       // --file: a lock file or a list ("-" = stdin)
   std::vector<std::string> pinned_files;  // --files: `pin --check` on these instead
   int concurrency = 0;                    // 0: the config's
   ReportFormat format = ReportFormat::kText;
@@ -28,31 +32,71 @@ std::string MessageFor(const Status& status, const std::string& reference) {
   return message;
 }
 
-CheckRow RowFor(const LockEntry& entry, const Result<ManifestDescriptor>& head,
-                const std::string& file) {
+CheckRow RowFor(const CheckTarget& target, const Result<ManifestDescriptor>* head) {
   CheckRow row;
-  row.reference = entry.reference.String();
-  row.expected = entry.digest.String();
-  row.file = file;
-  row.line = entry.line;
-  if (head.ok()) {
-    row.current = head->digest.String();
-    row.state = head->digest == entry.digest ? CheckState::kOk : CheckState::kDrifted;
-  } else if (head.status().code() == StatusCode::kNotFound) {
+  row.reference = target.shown;
+  row.expected = target.expected.has_value() ? target.expected->String() : "";
+  row.file = target.file;
+  row.line = target.line;
+  if (head == nullptr) {
+    row.state = CheckState::kError;
+    row.message = target.error;
+  } else if (head->ok()) {
+    row.current = (*head)->digest.String();
+    row.state = (*head)->digest == *target.expected ? CheckState::kOk : CheckState::kDrifted;
+  } else if (head->status().code() == StatusCode::kNotFound) {
     row.state = CheckState::kMissing;
-    row.message = MessageFor(head.status(), row.reference);
+    row.message = MessageFor(head->status(), target.head->String());
   } else {
     row.state = CheckState::kError;
-    row.message = std::string(StatusCodeName(head.status().code())) + ": " +
-                  MessageFor(head.status(), row.reference);
+    row.message = std::string(StatusCodeName(head->status().code())) + ": " +
+                  MessageFor(head->status(), target.head->String());
   }
   return row;
 }
 
+// --file F (default regdigest.lock when no reference is given): a lock file
+// or a list of pinned references. On failure, prints why and returns the
+// exit status.
+std::optional<int> AddFileTargets(const std::string& file, std::vector<CheckTarget>& targets) {
+  Result<std::optional<std::string>> text = ReadInputText(file, std::cin);
+  if (!text.ok()) {
+    PrintError(text.status().message());
+    return kExitFailure;
+  }
+  if (!text->has_value()) {
+    PrintError(file +
+               ": no such lock file or reference list (write one with `regdigest lock "
+               "REF...`)");
+    return kExitFailure;
+  }
+  const std::string name = file == "-" ? "stdin" : file;
+  if (LooksLikeLockFile(**text)) {
+    Result<LockFile> lock = ParseLockFile(**text);
+    if (!lock.ok()) {
+      PrintError(lock.status().WithContext(name).message());
+      return kExitFailure;
+    }
+    std::vector<CheckTarget> locked = CheckTargetsFromLock(*lock, name);
+    targets.insert(targets.end(), locked.begin(), locked.end());
+    return std::nullopt;
+  }
+  std::istringstream lines(**text);
+  Result<std::vector<ReferenceInput>> read = ReadReferenceLines(lines, name);
+  if (!read.ok()) {
+    PrintError(read.status().message());
+    return kExitFailure;
+  }
+  for (const ReferenceInput& input : *read) targets.push_back(CheckTargetFromInput(input));
+  return std::nullopt;
+}
+
 int RunCheck(const GlobalOptions& globals, const CheckOptions& options) {
   if (!options.pinned_files.empty()) {
-    if (options.file_given) {
-      PrintError("check takes a lock file (--file) or pinned files (--files), not both");
+    if (!options.file.empty() || !options.inputs.empty()) {
+      PrintError(
+          "check takes pinned references or a lock file (--file), or pinned files (--files), "
+          "not both");
       return kExitUsage;
     }
     PinOptions pin;
@@ -62,33 +106,35 @@ int RunCheck(const GlobalOptions& globals, const CheckOptions& options) {
     pin.concurrency = options.concurrency;
     return RunPinCheck(globals, pin);
   }
-  Result<std::optional<LockFile>> lock = LoadLockFile(options.file);
-  if (!lock.ok()) {
-    PrintError(lock.status().message());
-    return ExitStatusFor(lock.status().code());
+  std::vector<CheckTarget> targets;
+  for (const std::string& input : options.inputs) {
+    targets.push_back(CheckTargetFromInput(ReferenceInput{input, "", 0}));
   }
-  if (!lock->has_value()) {
-    PrintError(options.file + ": no such lock file (write one with `regdigest lock REF...`)");
-    return kExitFailure;
+  const std::string file =
+      options.file.empty() && options.inputs.empty() ? kDefaultLockFile : options.file;
+  if (!file.empty()) {
+    if (std::optional<int> failed = AddFileTargets(file, targets)) return *failed;
   }
-  const std::vector<LockEntry>& entries = (*lock)->entries;
-  CheckReport report;
-  report.name = "regdigest check";
-  if (!entries.empty()) {
+
+  std::vector<Reference> references;  // the targets that can be checked, in order
+  for (const CheckTarget& target : targets) {
+    if (target.error.empty()) references.push_back(*target.head);
+  }
+  std::vector<Result<ManifestDescriptor>> heads;
+  if (!references.empty()) {
     Result<RegistryContext> context = MakeRegistryContext(globals);
     if (!context.ok()) {
       PrintError(context.status().ToString());
       return ExitStatusFor(context.status().code());
     }
-    std::vector<Reference> references;
-    references.reserve(entries.size());
-    for (const LockEntry& entry : entries) references.push_back(entry.reference);
     RegistryClient client(context->transport, context->config);
-    std::vector<Result<ManifestDescriptor>> heads =
-        HeadReferences(client, *context, references, options.concurrency);
-    for (std::size_t i = 0; i < entries.size(); ++i) {
-      report.rows.push_back(RowFor(entries[i], heads[i], options.file));
-    }
+    heads = HeadReferences(client, *context, references, options.concurrency);
+  }
+  CheckReport report;
+  report.name = "regdigest check";
+  std::size_t next = 0;
+  for (const CheckTarget& target : targets) {
+    report.rows.push_back(RowFor(target, target.error.empty() ? &heads[next++] : nullptr));
   }
   std::cout << RenderReport(report, options.format);
   std::cout.flush();
@@ -103,18 +149,20 @@ void AddCheckCommand(CLI::App& app, const GlobalOptions& globals, CommandRunner&
   auto options = std::make_shared<CheckOptions>();
   CLI::App* command = app.add_subcommand(
       "check",
-      "Check a lock file: does every locked tag still point at its locked digest? One HEAD "
-      "request per entry (registries in parallel); each entry is ok, drifted (locked -> "
-      "current digest), missing (the tag or repository is gone) or error (no answer: network, "
-      "auth...). The lock file is only read.");
+      "Check a lock file, or pinned references: does every tag still point at its digest? "
+      "One HEAD request per entry (registries in parallel); each entry is ok, drifted (locked "
+      "-> current digest), missing (the tag or repository is gone) or error (no answer: "
+      "network, auth...; or an invalid line). Files are only read.");
   command
-      ->add_option_function<std::string>(
-          "--file",
-          [options](const std::string& file) {
-            options->file = file;
-            options->file_given = true;
-          },
-          "The lock file (default: regdigest.lock)")
+      ->add_option("references", options->inputs,
+                   "Pinned references to check: name:tag@sha256:... (a reference with a digest "
+                   "and no tag only checks that the digest still exists)")
+      ->type_name("REF@DIGEST...");
+  command
+      ->add_option("--file", options->file,
+                   "A lock file, or a list of pinned references, one a line: REF@DIGEST or "
+                   "\"REF DIGEST\" (what `regdigest resolve` prints); # comments and blank lines "
+                   "skipped; - reads stdin (default: regdigest.lock when no reference is given)")
       ->type_name("FILE");
   command
       ->add_option("--files", options->pinned_files,
@@ -128,9 +176,10 @@ void AddCheckCommand(CLI::App& app, const GlobalOptions& globals, CommandRunner&
       ->check(CLI::Range(1, kMaxConcurrency));
   AddReportOutputOption(*command, options->format);
   command->footer(
-      "Exit status: 0 every entry ok (or the lock file has no entries); 1 an entry drifted or "
-      "is missing; 3 an entry could not be checked, or the lock file is missing, corrupt or "
-      "of a newer version (it is never modified); 2 usage error. 3 wins over 1.");
+      "Exit status: 0 every entry ok (or there are no entries); 1 an entry drifted or is "
+      "missing; 3 an entry could not be checked (including an invalid line), or the file is "
+      "missing, corrupt or a lock file of a newer version (it is never modified); 2 usage "
+      "error. 3 wins over 1.");
   command->callback([options, &globals, &run] {
     run = [options, &globals] { return RunCheck(globals, *options); };
   });

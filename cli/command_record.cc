@@ -29,16 +29,11 @@ struct RecordOptions {
 };
 
 Result<std::string> ReadWholeFile(const std::string& path) {
-  if (path == "-") {
-    std::ostringstream buffer;
-    buffer << std::cin.rdbuf();
-    if (std::cin.bad()) return Status(StatusCode::kIo, "cannot read stdin");
-    return buffer.str();
-  }
-  Result<std::optional<std::string>> text = ReadFileIfExists(path);
-  if (!text.ok()) return Status(StatusCode::kUsage, text.status().message());
-  if (!text->has_value())
+  Result<std::optional<std::string>> text = ReadInputText(path, std::cin);
+  if (!text.ok()) return text.status();
+  if (!text->has_value()) {
     return Status(StatusCode::kUsage, "cannot read " + path + ": no such file");
+  }
   return std::move(**text);
 }
 

@@ -4,6 +4,9 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
+
+#include "client/file_io.h"
 
 namespace regdigest {
 namespace {
@@ -75,6 +78,23 @@ Result<std::vector<ReferenceInput>> GatherReferenceInputs(const std::vector<std:
   inputs.reserve(inputs.size() + lines->size());
   for (ReferenceInput& input : *lines) inputs.push_back(std::move(input));
   return inputs;
+}
+
+Result<std::optional<std::string>> ReadInputText(const std::string& file,
+                                                 std::istream& stdin_stream) {
+  if (file == "-") {
+    std::ostringstream buffer;
+    buffer << stdin_stream.rdbuf();
+    if (stdin_stream.bad()) return Status(StatusCode::kUsage, "cannot read stdin");
+    return std::optional<std::string>(buffer.str());
+  }
+  std::error_code ec;
+  if (std::filesystem::is_directory(file, ec)) {
+    return Status(StatusCode::kUsage, "--file " + file + ": is a directory");
+  }
+  Result<std::optional<std::string>> text = ReadFileIfExists(file);
+  if (!text.ok()) return Status(StatusCode::kUsage, text.status().message());
+  return text;
 }
 
 }  // namespace regdigest

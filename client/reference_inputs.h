@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <istream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,5 +43,12 @@ Result<std::vector<ReferenceInput>> ReadReferenceLines(std::istream& in, const s
 Result<std::vector<ReferenceInput>> GatherReferenceInputs(const std::vector<std::string>& arguments,
                                                           const std::string& file,
                                                           std::istream& stdin_stream);
+
+// The whole text of a `--file F` that may also be a lock file (record,
+// check): F's bytes, or all of `stdin_stream` for "-". nullopt when F does
+// not exist; kUsage naming F when it cannot be read (a directory, no
+// permission, a read error).
+Result<std::optional<std::string>> ReadInputText(const std::string& file,
+                                                 std::istream& stdin_stream);
 
 }  // namespace regdigest

@@ -7,7 +7,9 @@
 # JUnit (xmllint) and GitHub annotations at the entry's line; `lock --update`
 # rewrites only the moved digest; delete a tag -> missing; an unreachable
 # registry -> error, exit 3; corrupt and version-99 lock files -> one clear
-# line, exit 3, bytes unchanged; `lock --from` a Dockerfile.
+# line, exit 3, bytes unchanged; `lock --from` a Dockerfile; `check` of pinned
+# references (arguments, a list as `resolve` prints it, stdin with invalid
+# lines reported at their line).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=../lib/servers.sh
@@ -233,5 +235,54 @@ printf 'FROM %s/app/nope:v1\n' "$REG_HOST" >"$work/Dockerfile.bad"
 rd_rd lock --from "$work/Dockerfile.bad" --file "$work/from.lock"
 rd_assert_rc "lock --from with a missing image: exit 3" 3
 rd_assert_contains "lock --from failure: file and line" "$RD_ERR" "Dockerfile.bad:1: not found"
+
+# --- check pinned references: arguments, a list (what resolve prints), stdin ---
+rd_rd resolve "$one" "$two"
+rd_assert_rc "resolve two tags for a pinned list: exit 0" 0
+printf '# pinned by regdigest resolve\n%s\n\n' "$RD_OUT" >"$work/pinned.txt"
+rd_rd check --file "$work/pinned.txt" -o json
+rd_assert_rc "check --file with resolve's output: exit 0" 0
+rd_assert_eq "check --file list: both ok, with file and line" \
+  "$one ok pinned.txt:2"$'\n'"$two ok pinned.txt:3" \
+  "$(jq -r '.results[] | "\(.reference) \(.state) \(.file | split("/") | last):\(.line)"' <<<"$RD_OUT")"
+rd_rd check "$two@$two_digest" "$one@$one_digest"
+rd_assert_rc "check REF@DIGEST arguments, one moved: exit 1" 1
+rd_assert_contains "check arguments: the moved tag shows old -> new" "$RD_OUT" \
+  "$two_digest -> $two_new"
+rd_rd check "$two@$two_digest" -o json
+rd_assert_eq "check argument json: drifted, expected and current" \
+  "drifted $two_digest $two_new" "$(jq -r '.results[0] | "\(.state) \(.expected) \(.current)"' <<<"$RD_OUT")"
+gone="sha256:$(printf '0%.0s' {1..64})"
+pinned_stdin="$(printf '%s\n' \
+  "$two@$two_new" \
+  "# a comment" \
+  "$two $two_new" \
+  "$two" \
+  "$REG_HOST/Bad_Repo:x@$two_new" \
+  "$REG_HOST/app/two@$two_new" \
+  "$REG_HOST/app/two@$gone" \
+  "$two@$two_new $two_digest" \
+  "$two sha256:12")"
+rd_run_stdin "$pinned_stdin"$'\n' "$RD_BIN" check --file - -o json
+rd_assert_rc "check --file - with invalid lines: exit 3 (they could not be checked)" 3
+rd_assert_eq "check --file -: one row per line, in order, with its line number" \
+  "1 ok|3 ok|4 error|5 error|6 ok|7 missing|8 error|9 error" \
+  "$(jq -r '[.results[] | "\(.line) \(.state)"] | join("|")' <<<"$RD_OUT")"
+rd_assert_eq "check --file -: rows name stdin" "stdin" \
+  "$(jq -r '[.results[].file] | unique | join(",")' <<<"$RD_OUT")"
+rd_assert_contains "check --file -: a tag without a digest says what to write" \
+  "$(jq -r '.results[2].message' <<<"$RD_OUT")" "no digest to check against"
+rd_assert_contains "check --file -: an invalid reference says why" \
+  "$(jq -r '.results[3].message' <<<"$RD_OUT")" "must be lowercase"
+rd_assert_eq "check --file -: a digest alone is named with it" "$REG_HOST/app/two@$two_new" \
+  "$(jq -r '.results[4].reference' <<<"$RD_OUT")"
+rd_assert_contains "check --file -: two different digests refused" \
+  "$(jq -r '.results[6].message' <<<"$RD_OUT")" "two different digests"
+rd_assert_contains "check --file -: a bad digest refused" \
+  "$(jq -r '.results[7].message' <<<"$RD_OUT")" "invalid digest"
+rd_run_stdin "$pinned_stdin"$'\n' "$RD_BIN" check --file - -o github
+rd_assert_contains "check --file - github: an annotation at the line" "$RD_OUT" "file=stdin,line=4"
+rd_rd check "$two@$two_new" --files "$work/Dockerfile"
+rd_assert_rc "check with both --files and references: usage, exit 2" 2
 
 rd_finish

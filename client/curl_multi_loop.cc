@@ -1,5 +1,6 @@
 #include "client/curl_multi_loop.h"
 
+#include <condition_variable>
 #include <system_error>
 #include <unordered_map>
 
@@ -19,11 +20,15 @@ CURLcode FromMultiCode(CURLMcode code) {
 
 }  // namespace
 
-// One Perform call: lives on the caller's stack until `done` is set.
+// One Perform call: lives on the caller's stack until `done` is set. Its own
+// condition variable, so a finished transfer wakes its caller only; it is
+// notified under the loop's mutex, so the caller (who must take that mutex
+// to return) cannot destroy it mid-notify.
 struct CurlMultiLoop::Transfer {
   CURL* easy = nullptr;
   CURLcode result = CURLE_OK;
   bool done = false;
+  std::condition_variable finished;
 };
 
 CurlMultiLoop::CurlMultiLoop() {
@@ -63,17 +68,15 @@ CURLcode CurlMultiLoop::Perform(CURL* easy) {
   }
   curl_multi_wakeup(multi_);
   std::unique_lock<std::mutex> lock(mutex_);
-  done_.wait(lock, [&transfer] { return transfer.done; });
+  transfer.finished.wait(lock, [&transfer] { return transfer.done; });
   return transfer.result;
 }
 
 void CurlMultiLoop::Complete(Transfer* transfer, CURLcode result) {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    transfer->result = result;
-    transfer->done = true;
-  }
-  done_.notify_all();
+  std::lock_guard<std::mutex> lock(mutex_);
+  transfer->result = result;
+  transfer->done = true;
+  transfer->finished.notify_one();
 }
 
 void CurlMultiLoop::Run() {

@@ -7,7 +7,6 @@
 
 #include <curl/curl.h>
 
-#include <condition_variable>
 #include <deque>
 #include <mutex>
 #include <thread>
@@ -35,8 +34,7 @@ class CurlMultiLoop {
   void Complete(Transfer* transfer, CURLcode result);
 
   CURLM* multi_ = nullptr;
-  std::mutex mutex_;
-  std::condition_variable done_;
+  std::mutex mutex_;              // guards queued_, stopping_ and each Transfer's `done`
   std::deque<Transfer*> queued_;  // waiting to be added by the loop thread
   bool stopping_ = false;
   std::once_flag started_;

@@ -38,7 +38,7 @@ class CurlHeaderList {
 // one mutex per shared data kind so handles may run on different threads.
 // (Connections are not shared through it: libcurl documents that sharing the
 // connection cache between concurrent threads is unsafe; CurlTransport runs
-// every transfer on one multi handle instead, see client/curl_multi_loop.h.)
+// https transfers on one multi handle instead, see client/curl_multi_loop.h.)
 class CurlShare {
  public:
   CurlShare();

@@ -264,7 +264,13 @@ Result<HttpResponse> CurlTransport::Attempt(const HttpRequest& request, bool* tr
                   std::string("cannot configure libcurl: ") + curl_easy_strerror(rc));
   }
 
-  rc = impl_->loop.Perform(h);
+  // Over TLS, HTTP/2 may be negotiated (ALPN): every transfer then goes
+  // through the one multi handle so that concurrent requests share one
+  // connection as streams. Plain http is HTTP/1.1 only, so each transfer runs
+  // on its caller's thread with its handle's own kept-alive connection: no
+  // hop to the loop thread (scripts/bench: 0.99-1.18x parallel curl this
+  // way, 0.95-1.28x with every transfer on the loop).
+  rc = url->scheme == "https" ? impl_->loop.Perform(h) : curl_easy_perform(h);
   if (rc != CURLE_OK) {
     CurlFailure failure{
         rc, error_buffer, ex.body_overflow, ex.header_overflow, ex.header_count_overflow, ca_file};

@@ -1,7 +1,7 @@
 // CurlTransport: the bottom Transport, sending one HTTP request with libcurl.
 // TLS verification is always on, HTTP/2 is used where offered, connections
-// are reused across requests and threads (and multiplexed over HTTP/2, see
-// client/curl_multi_loop.h), redirects are never followed
+// are reused across requests (over TLS across threads too, and multiplexed
+// over HTTP/2: client/curl_multi_loop.h), redirects are never followed
 // here (see client/redirect_transport.h), and response sizes are capped.
 #pragma once
 
@@ -38,8 +38,10 @@ struct CurlOptions {
 };
 
 // Thread-safe: RoundTrip may be called from several threads at once; each
-// call borrows an easy handle from a small pool and runs it on the
-// transport's one multi handle, whose connection cache all calls share.
+// call borrows an easy handle (with its kept-alive connections) from a small
+// pool. An https request runs on the transport's one multi handle, whose
+// connection cache all calls share, so HTTP/2 requests become streams of one
+// connection; a plain http request runs on the calling thread.
 class CurlTransport : public AttemptTransport {
  public:
   explicit CurlTransport(CurlOptions options);

@@ -5,7 +5,6 @@
 #include <iostream>
 #include <memory>
 #include <optional>
-#include <sstream>
 
 #include "cli/commands.h"
 #include "cli/exit_status.h"
@@ -59,35 +58,22 @@ CheckRow RowFor(const CheckTarget& target, const Result<ManifestDescriptor>* hea
 // or a list of pinned references. On failure, prints why and returns the
 // exit status.
 std::optional<int> AddFileTargets(const std::string& file, std::vector<CheckTarget>& targets) {
-  Result<std::optional<std::string>> text = ReadInputText(file, std::cin);
-  if (!text.ok()) {
-    PrintError(text.status().message());
-    return kExitFailure;
-  }
-  if (!text->has_value()) {
-    PrintError(file +
-               ": no such lock file or reference list (write one with `regdigest lock "
-               "REF...`)");
-    return kExitFailure;
-  }
-  const std::string name = file == "-" ? "stdin" : file;
-  if (LooksLikeLockFile(**text)) {
-    Result<LockFile> lock = ParseLockFile(**text);
-    if (!lock.ok()) {
-      PrintError(lock.status().WithContext(name).message());
-      return kExitFailure;
-    }
-    std::vector<CheckTarget> locked = CheckTargetsFromLock(*lock, name);
-    targets.insert(targets.end(), locked.begin(), locked.end());
-    return std::nullopt;
-  }
-  std::istringstream lines(**text);
-  Result<std::vector<ReferenceInput>> read = ReadReferenceLines(lines, name);
+  Result<std::optional<LockFileOrList>> read = ReadLockFileOrList(file, std::cin);
   if (!read.ok()) {
     PrintError(read.status().message());
     return kExitFailure;
   }
-  for (const ReferenceInput& input : *read) targets.push_back(CheckTargetFromInput(input));
+  if (!read->has_value()) {
+    PrintError(file +
+               ": no such lock file or reference list (write one with `regdigest lock REF...`)");
+    return kExitFailure;
+  }
+  const LockFileOrList& contents = **read;
+  if (contents.lock.has_value()) {
+    std::vector<CheckTarget> locked = CheckTargetsFromLock(*contents.lock, contents.name);
+    targets.insert(targets.end(), locked.begin(), locked.end());
+  }
+  for (const ReferenceInput& input : contents.lines) targets.push_back(CheckTargetFromInput(input));
   return std::nullopt;
 }
 

@@ -4,7 +4,6 @@
 // with the registry's answer, so `history` and `drift` can tell when a tag moved.
 #include <iostream>
 #include <set>
-#include <sstream>
 
 #include "cli/commands.h"
 #include "cli/exit_status.h"
@@ -40,21 +39,18 @@ Result<std::string> ReadWholeFile(const std::string& path) {
 // --file F: a regdigest lock file (its entries' references) or a list of
 // references, one a line.
 Status AddFileInputs(const std::string& file, std::vector<ReferenceInput>& inputs) {
-  Result<std::string> text = ReadWholeFile(file);
-  if (!text.ok()) return text.status();
-  const std::string name = file == "-" ? "stdin" : file;
-  if (LooksLikeLockFile(*text)) {
-    Result<LockFile> lock = ParseLockFile(*text);
-    if (!lock.ok()) return lock.status().WithContext(name);
-    for (const LockEntry& entry : lock->entries) {
-      inputs.push_back(ReferenceInput{entry.reference.String(), name, entry.line});
-    }
-    return Status::Ok();
-  }
-  std::istringstream lines(*text);
-  Result<std::vector<ReferenceInput>> read = ReadReferenceLines(lines, name);
+  Result<std::optional<LockFileOrList>> read = ReadLockFileOrList(file, std::cin);
   if (!read.ok()) return read.status();
-  inputs.insert(inputs.end(), read->begin(), read->end());
+  if (!read->has_value()) {
+    return Status(StatusCode::kUsage, "cannot read " + file + ": no such file");
+  }
+  const LockFileOrList& contents = **read;
+  if (contents.lock.has_value()) {
+    for (const LockEntry& entry : contents.lock->entries) {
+      inputs.push_back(ReferenceInput{entry.reference.String(), contents.name, entry.line});
+    }
+  }
+  inputs.insert(inputs.end(), contents.lines.begin(), contents.lines.end());
   return Status::Ok();
 }
 

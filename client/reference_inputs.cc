@@ -97,4 +97,24 @@ Result<std::optional<std::string>> ReadInputText(const std::string& file,
   return text;
 }
 
+Result<std::optional<LockFileOrList>> ReadLockFileOrList(const std::string& file,
+                                                         std::istream& stdin_stream) {
+  Result<std::optional<std::string>> text = ReadInputText(file, stdin_stream);
+  if (!text.ok()) return text.status();
+  if (!text->has_value()) return std::optional<LockFileOrList>();
+  LockFileOrList contents;
+  contents.name = file == "-" ? "stdin" : file;
+  if (LooksLikeLockFile(**text)) {
+    Result<LockFile> lock = ParseLockFile(**text);
+    if (!lock.ok()) return lock.status().WithContext(contents.name);
+    contents.lock = std::move(lock).value();
+  } else {
+    std::istringstream lines(**text);
+    Result<std::vector<ReferenceInput>> read = ReadReferenceLines(lines, contents.name);
+    if (!read.ok()) return read.status();
+    contents.lines = std::move(read).value();
+  }
+  return std::optional<LockFileOrList>(std::move(contents));
+}
+
 }  // namespace regdigest

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "common/lock_file.h"
 #include "common/reference.h"
 #include "common/status.h"
 
@@ -50,5 +51,19 @@ Result<std::vector<ReferenceInput>> GatherReferenceInputs(const std::vector<std:
 // permission, a read error).
 Result<std::optional<std::string>> ReadInputText(const std::string& file,
                                                  std::istream& stdin_stream);
+
+// A `--file F` that is either a regdigest lock file or a list of references
+// (record, check), told apart by its content (LooksLikeLockFile).
+struct LockFileOrList {
+  std::string name;                   // F, or "stdin" for "-"
+  std::optional<LockFile> lock;       // set when F is a lock file
+  std::vector<ReferenceInput> lines;  // otherwise: its reference lines
+};
+
+// Reads and sorts out `file` ("-" = `stdin_stream`). nullopt when it does
+// not exist; kUsage when it cannot be read; a corrupt or too new lock file
+// is ParseLockFile's error with the name first ("F: entry 2 (line 9): ...").
+Result<std::optional<LockFileOrList>> ReadLockFileOrList(const std::string& file,
+                                                         std::istream& stdin_stream);
 
 }  // namespace regdigest

@@ -1,4 +1,5 @@
-// Tests for cli/reference_inputs.h: REF arguments plus --file lines.
+// Tests for client/reference_inputs.h: REF arguments plus --file lines, and
+// a --file that may be a lock file.
 #include <doctest/doctest.h>
 #include <unistd.h>
 
@@ -8,8 +9,6 @@
 #include <string>
 #include <vector>
 
-// The unit-test binary links regdigest_core only (common/, client/); this
-// module lives in cli/, so it is compiled into the tests here.
 #include "client/reference_inputs.h"
 
 namespace regdigest {
@@ -113,6 +112,62 @@ TEST_CASE("GatherReferenceInputs: arguments first, then the file or stdin") {
       REQUIRE(got.ok());
       CHECK(Describe(*got) == c.want);
     }
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("ReadLockFileOrList tells a lock file from a list by its content") {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("regdigest-lol-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string digest = "sha256:" + std::string(64, 'a');
+  const std::string lock_text =
+      "{\n  \"version\": 1,\n  \"entries\": [\n    {\n"
+      "      \"reference\": \"reg.example/app:v1\",\n"
+      "      \"digest\": \"" +
+      digest +
+      "\",\n      \"mediaType\": \"application/vnd.oci.image.index.v1+json\",\n"
+      "      \"resolvedAt\": \"2026-11-29T00:00:00Z\"\n    }\n  ]\n}\n";
+  const std::string lock_path = (dir / "regdigest.lock").string();
+  std::ofstream(lock_path) << lock_text;
+  const std::string list_path = (dir / "refs.txt").string();
+  std::ofstream(list_path) << "# pinned\nreg.example/app:v1 " << digest << "\n";
+  const std::string corrupt_path = (dir / "corrupt.lock").string();
+  std::ofstream(corrupt_path) << "{\"version\": 1, \"entries\": [\n";
+
+  struct Case {
+    std::string name;
+    std::string file;
+    std::string stdin_text;
+    std::string want;  // "lock N @LINE", "lines ...", "none", or "error: <prefix>"
+  };
+  const Case cases[] = {
+      {"a lock file", lock_path, "", "lock 1 @5 " + lock_path},
+      {"a list", list_path, "", "lines line 2 of " + list_path},
+      {"a lock file on stdin", "-", lock_text, "lock 1 @5 stdin"},
+      {"a list on stdin", "-", "x\n", "lines line 1 of stdin"},
+      {"missing", (dir / "missing").string(), "", "none"},
+      {"a corrupt lock file", corrupt_path, "", "error: " + corrupt_path + ": "},
+      {"a directory", dir.string(), "", "error: --file " + dir.string() + ": is a directory"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.name);
+    std::istringstream in(c.stdin_text);
+    Result<std::optional<LockFileOrList>> got = ReadLockFileOrList(c.file, in);
+    std::string described;
+    if (!got.ok()) {
+      described = "error: " + got.status().message();
+    } else if (!got->has_value()) {
+      described = "none";
+    } else if ((*got)->lock.has_value()) {
+      described = "lock " + std::to_string((*got)->lock->entries.size()) + " @" +
+                  std::to_string((*got)->lock->entries[0].line) + " " + (*got)->name;
+      CHECK((*got)->lines.empty());
+    } else {
+      described = "lines";
+      for (const ReferenceInput& input : (*got)->lines) described += " " + input.Source();
+    }
+    CHECK_MESSAGE(described.starts_with(c.want), described);
   }
   std::filesystem::remove_all(dir);
 }

@@ -2,10 +2,10 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
-#include "cli/commands.h"
-#include "cli/exit_status.h"
-#include "cli/logging.h"
-#include "common/retry_policy.h"
+#include "cli/app/logging.h"
+#include "cli/commands/commands.h"
+#include "cli/output/exit_status.h"
+#include "common/registry/retry_policy.h"
 
 int main(int argc, char** argv) {
   using namespace regdigest;

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "common/challenge.h"
+#include "common/auth/challenge.h"
 #include "tests/fuzz/fuzz_check.h"
 
 namespace {

@@ -4,7 +4,7 @@
 // produce a file that parses again with the credential added / removed.
 #include <string>
 
-#include "common/docker_config.h"
+#include "common/auth/docker_config.h"
 #include "tests/fuzz/fuzz_check.h"
 
 namespace regdigest::fuzz {

@@ -4,7 +4,7 @@
 // must have an Id, and ApiVersion must print back to what it parsed.
 #include <string>
 
-#include "common/engine_json.h"
+#include "common/engine/engine_json.h"
 #include "tests/fuzz/fuzz_check.h"
 
 namespace regdigest::fuzz {

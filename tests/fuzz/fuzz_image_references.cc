@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "common/image_references.h"
+#include "common/pin/image_references.h"
 #include "tests/fuzz/fuzz_check.h"
 
 namespace regdigest::fuzz {

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "common/lock_file.h"
+#include "common/drift/lock_file.h"
 #include "tests/fuzz/fuzz_check.h"
 
 namespace regdigest::fuzz {

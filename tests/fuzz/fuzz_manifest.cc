@@ -5,7 +5,7 @@
 // non-attestation entry of the wanted platform.
 #include <string>
 
-#include "common/manifest.h"
+#include "common/image/manifest.h"
 #include "tests/fuzz/fuzz_check.h"
 
 namespace regdigest::fuzz {

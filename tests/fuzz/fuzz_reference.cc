@@ -3,7 +3,7 @@
 // reference, and its accessors must agree with each other.
 #include <string>
 
-#include "common/reference.h"
+#include "common/image/reference.h"
 #include "tests/fuzz/fuzz_check.h"
 
 namespace regdigest::fuzz {

@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "common/rate_limit.h"
-#include "common/registry_error.h"
-#include "common/retry_policy.h"
-#include "common/url.h"
+#include "common/base/url.h"
+#include "common/registry/rate_limit.h"
+#include "common/registry/registry_error.h"
+#include "common/registry/retry_policy.h"
 #include "tests/fuzz/fuzz_check.h"
 
 namespace regdigest::fuzz {

@@ -6,8 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "common/timestamp.h"
-#include "common/token_response.h"
+#include "common/auth/token_response.h"
+#include "common/base/timestamp.h"
 #include "tests/fuzz/fuzz_check.h"
 
 namespace regdigest::fuzz {

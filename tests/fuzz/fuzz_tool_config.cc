@@ -4,7 +4,7 @@
 #include <chrono>
 #include <string>
 
-#include "common/tool_config.h"
+#include "common/registry/tool_config.h"
 #include "tests/fuzz/fuzz_check.h"
 
 namespace regdigest::fuzz {

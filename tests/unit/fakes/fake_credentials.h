@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "client/credential_source.h"
+#include "client/auth/credential_source.h"
 
 namespace regdigest::testing {
 

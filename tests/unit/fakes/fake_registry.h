@@ -15,10 +15,10 @@
 #include <utility>
 #include <vector>
 
-#include "client/http.h"
-#include "client/token_cache.h"
-#include "common/base64.h"
-#include "common/url.h"
+#include "client/auth/token_cache.h"
+#include "client/http/http.h"
+#include "common/base/base64.h"
+#include "common/base/url.h"
 
 namespace regdigest::testing {
 

@@ -1,0 +1,72 @@
+#include "cli/app/context.h"
+
+#include <cmath>
+#include <cstdlib>
+#include <iostream>
+
+#include "client/registry/transport_stack.h"
+#include "client/sys/file_io.h"
+
+namespace regdigest {
+
+std::string DefaultToolConfigPath() {
+  if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg != nullptr && *xdg != '\0') {
+    return std::string(xdg) + "/regdigest/config.json";
+  }
+  return HomeDirectory() + "/.config/regdigest/config.json";
+}
+
+namespace {
+
+void ApplyCommandLine(const GlobalOptions& options, ToolConfig& config) {
+  if (options.retries >= 0) {
+    config.retries = options.retries;
+    for (auto& [domain, registry] : config.registries) registry.retries = -1;
+  }
+  if (options.timeout_seconds > 0) {
+    config.timeout =
+        std::chrono::milliseconds(static_cast<int64_t>(std::ceil(options.timeout_seconds * 1000)));
+  }
+}
+
+}  // namespace
+
+Result<ToolConfig> LoadToolConfig(const GlobalOptions& options) {
+  std::string path = options.config_path;
+  if (path.empty()) {
+    if (const char* env = std::getenv("REGDIGEST_CONFIG"); env != nullptr && *env != '\0') {
+      path = env;
+    }
+  }
+  const bool explicit_path = !path.empty();
+  if (!explicit_path) path = DefaultToolConfigPath();
+  Result<std::optional<std::string>> text = ReadFileIfExists(path);
+  if (!text.ok()) return text.status();
+  ToolConfig config;
+  if (text->has_value()) {
+    Result<ToolConfig> parsed = ParseToolConfig(**text);
+    if (!parsed.ok()) return Status(StatusCode::kUsage, path + ": " + parsed.status().message());
+    config = std::move(parsed).value();
+  } else if (explicit_path) {
+    return Status(StatusCode::kUsage, "config file " + path + " does not exist");
+  }
+  ApplyCommandLine(options, config);
+  return config;
+}
+
+Result<RegistryContext> MakeRegistryContext(const GlobalOptions& options) {
+  Result<ToolConfig> config = LoadToolConfig(options);
+  if (!config.ok()) return config.status();
+  RegistryContext context;
+  context.config = std::move(config).value();
+  context.credentials =
+      std::make_shared<DockerCredentialStore>(DockerCredentialStore::DefaultPath());
+  context.auth = MakeRegistryTransport(TransportSettings{context.config, options.ca_file},
+                                       context.credentials);
+  context.transport = context.auth;
+  return context;
+}
+
+void PrintError(const std::string& message) { std::cerr << "regdigest: " << message << "\n"; }
+
+}  // namespace regdigest

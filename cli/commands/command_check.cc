@@ -1,0 +1,174 @@
+// `regdigest check [REF@DIGEST...] [--file regdigest.lock|list|-]`: does
+// every locked or pinned tag still point at its digest? One HEAD per entry;
+// ok, drifted, missing or error per entry, as text, JSON, JUnit XML or GitHub
+// Actions annotations.
+#include <iostream>
+#include <memory>
+#include <optional>
+
+#include "cli/commands/commands.h"
+#include "cli/inputs/check_targets.h"
+#include "cli/lock/lock_resolution.h"
+#include "cli/output/exit_status.h"
+#include "cli/pin/pin_check.h"
+#include "client/registry/registry_client.h"
+
+namespace regdigest {
+namespace {
+
+struct CheckOptions {
+  std::vector<std::string> inputs;        // pinned references: REF@DIGEST
+  std::string file;                       // --file: a lock file or a list ("-" = stdin)
+  std::vector<std::string> pinned_files;  // --files: `pin --check` on these instead
+  int concurrency = 0;                    // 0: the config's
+  ReportFormat format = ReportFormat::kText;
+};
+
+// The registry's message without the reference it starts with (the row names it).
+std::string MessageFor(const Status& status, const std::string& reference) {
+  std::string message = status.message();
+  if (message.rfind(reference + ": ", 0) == 0) message.erase(0, reference.size() + 2);
+  return message;
+}
+
+CheckRow RowFor(const CheckTarget& target, const Result<ManifestDescriptor>* head) {
+  CheckRow row;
+  row.reference = target.shown;
+  row.expected = target.expected.has_value() ? target.expected->String() : "";
+  row.file = target.file;
+  row.line = target.line;
+  if (head == nullptr) {
+    row.state = CheckState::kError;
+    row.message = target.error;
+  } else if (head->ok()) {
+    row.current = (*head)->digest.String();
+    row.state = (*head)->digest == *target.expected ? CheckState::kOk : CheckState::kDrifted;
+  } else if (head->status().code() == StatusCode::kNotFound) {
+    row.state = CheckState::kMissing;
+    row.message = MessageFor(head->status(), target.head->String());
+  } else {
+    row.state = CheckState::kError;
+    row.message = std::string(StatusCodeName(head->status().code())) + ": " +
+                  MessageFor(head->status(), target.head->String());
+  }
+  return row;
+}
+
+// --file F (default regdigest.lock when no reference is given): a lock file
+// or a list of pinned references. On failure, prints why and returns the
+// exit status.
+std::optional<int> AddFileTargets(const std::string& file, std::vector<CheckTarget>& targets) {
+  Result<std::optional<LockFileOrList>> read = ReadLockFileOrList(file, std::cin);
+  if (!read.ok()) {
+    PrintError(read.status().message());
+    return kExitFailure;
+  }
+  if (!read->has_value()) {
+    PrintError(file +
+               ": no such lock file or reference list (write one with `regdigest lock REF...`)");
+    return kExitFailure;
+  }
+  const LockFileOrList& contents = **read;
+  if (contents.lock.has_value()) {
+    std::vector<CheckTarget> locked = CheckTargetsFromLock(*contents.lock, contents.name);
+    targets.insert(targets.end(), locked.begin(), locked.end());
+  }
+  for (const ReferenceInput& input : contents.lines) targets.push_back(CheckTargetFromInput(input));
+  return std::nullopt;
+}
+
+int RunCheck(const GlobalOptions& globals, const CheckOptions& options) {
+  if (!options.pinned_files.empty()) {
+    if (!options.file.empty() || !options.inputs.empty()) {
+      PrintError(
+          "check takes pinned references or a lock file (--file), or pinned files (--files), "
+          "not both");
+      return kExitUsage;
+    }
+    PinOptions pin;
+    pin.files = options.pinned_files;
+    pin.check = true;
+    pin.format = options.format;
+    pin.concurrency = options.concurrency;
+    return RunPinCheck(globals, pin);
+  }
+  std::vector<CheckTarget> targets;
+  for (const std::string& input : options.inputs) {
+    targets.push_back(CheckTargetFromInput(ReferenceInput{input, "", 0}));
+  }
+  const std::string file =
+      options.file.empty() && options.inputs.empty() ? kDefaultLockFile : options.file;
+  if (!file.empty()) {
+    if (std::optional<int> failed = AddFileTargets(file, targets)) return *failed;
+  }
+
+  std::vector<Reference> references;  // the targets that can be checked, in order
+  for (const CheckTarget& target : targets) {
+    if (target.error.empty()) references.push_back(*target.head);
+  }
+  std::vector<Result<ManifestDescriptor>> heads;
+  if (!references.empty()) {
+    Result<RegistryContext> context = MakeRegistryContext(globals);
+    if (!context.ok()) {
+      PrintError(context.status().ToString());
+      return ExitStatusFor(context.status().code());
+    }
+    RegistryClient client(context->transport, context->config);
+    heads = HeadReferences(client, *context, references, options.concurrency);
+  }
+  CheckReport report;
+  report.name = "regdigest check";
+  std::size_t next = 0;
+  for (const CheckTarget& target : targets) {
+    report.rows.push_back(RowFor(target, target.error.empty() ? &heads[next++] : nullptr));
+  }
+  std::cout << RenderReport(report, options.format);
+  std::cout.flush();
+  const CheckCounts counts = CountStates(report);
+  if (counts.errors > 0) return kExitFailure;
+  return counts.AllOk() ? kExitOk : kExitDrift;
+}
+
+}  // namespace
+
+void AddCheckCommand(CLI::App& app, const GlobalOptions& globals, CommandRunner& run) {
+  auto options = std::make_shared<CheckOptions>();
+  CLI::App* command = app.add_subcommand(
+      "check",
+      "Check a lock file, or pinned references: does every tag still point at its digest? "
+      "One HEAD request per entry (registries in parallel); each entry is ok, drifted (locked "
+      "-> current digest), missing (the tag or repository is gone) or error (no answer: "
+      "network, auth...; or an invalid line). Files are only read.");
+  command
+      ->add_option("references", options->inputs,
+                   "Pinned references to check: name:tag@sha256:... (a reference with a digest "
+                   "and no tag only checks that the digest still exists)")
+      ->type_name("REF@DIGEST...");
+  command
+      ->add_option("--file", options->file,
+                   "A lock file, or a list of pinned references, one a line: REF@DIGEST or "
+                   "\"REF DIGEST\" (what `regdigest resolve` prints); # comments and blank lines "
+                   "skipped; - reads stdin (default: regdigest.lock when no reference is given)")
+      ->type_name("FILE");
+  command
+      ->add_option("--files", options->pinned_files,
+                   "Check pinned Dockerfiles, compose and Kubernetes files instead of a lock "
+                   "file: the same as `regdigest pin --check FILE...`")
+      ->type_name("FILE...");
+  command
+      ->add_option("--concurrency", options->concurrency,
+                   "Requests in flight at once per registry (1-64; default: the config "
+                   "file's \"concurrency\", else 8)")
+      ->check(CLI::Range(1, kMaxConcurrency));
+  AddReportOutputOption(*command, options->format);
+  command->footer(
+      "Exit status: 0 every entry ok (or there are no entries); 1 an entry drifted or is "
+      "missing; 3 an entry could not be checked (including an invalid line), or the file is "
+      "missing, corrupt or a lock file of a newer version (it is never modified); 2 usage "
+      "error. 3 wins over 1.");
+  command->callback([options, &globals, &run] {
+    run = [options, &globals] { return RunCheck(globals, *options); };
+  });
+}
+
+}  // namespace regdigest

@@ -1,0 +1,118 @@
+// `regdigest drift [--since 7d] [--db PATH] [--output FORMAT]`: every recorded
+// tag whose digest changed in the window, old -> new with the time the new
+// digest was first observed, from the history database. No network access.
+#include <iostream>
+#include <map>
+
+#include "cli/commands/commands.h"
+#include "cli/inputs/history_options.h"
+#include "cli/output/check_report.h"
+#include "cli/output/exit_status.h"
+#include "client/history/history_db.h"
+#include "common/base/timestamp.h"
+#include "common/drift/history_timeline.h"
+
+namespace regdigest {
+namespace {
+
+struct DriftOptions {
+  std::string since = "7d";
+  std::string db;
+  bool all = false;
+  ReportFormat format = ReportFormat::kText;
+};
+
+// A duration back from `now` ("7d") or an RFC 3339 time.
+Result<WallTime> WindowStart(const std::string& since, WallTime now) {
+  Result<std::chrono::seconds> duration = ParseDurationSpec(since);
+  if (duration.ok()) return now - *duration;
+  Result<WallTime> time = ParseRfc3339(since);
+  if (time.ok()) return time;
+  return Status(StatusCode::kUsage,
+                "--since: expected a duration (90s, 30m, 12h, 7d, 2w) or an "
+                "RFC 3339 time (2026-11-21T00:00:00Z), got \"" +
+                    since + "\"");
+}
+
+// Drifted rows for the changes, oldest first; with `all`, then an ok row for
+// every other reference observed in the window, with its latest digest.
+CheckReport DriftReport(const std::vector<Observation>& observations, std::int64_t since,
+                        bool all) {
+  CheckReport report;
+  report.name = "regdigest drift";
+  std::map<std::string, std::string> changed;
+  for (const DigestChange& change : FindChanges(observations, since)) {
+    changed[change.reference] = change.new_digest;
+    report.rows.push_back(CheckRow{change.reference, change.old_digest, change.new_digest,
+                                   CheckState::kDrifted, "", "", 0,
+                                   FormatRfc3339(FromUnixSeconds(change.changed_at))});
+  }
+  if (!all) return report;
+  std::map<std::string, std::string> latest;  // reference -> digest, observed in the window
+  for (const Observation& observation : observations) {
+    if (observation.digest && observation.observed_at >= since) {
+      latest[observation.reference] = *observation.digest;
+    }
+  }
+  for (const auto& [reference, digest] : latest) {
+    if (changed.count(reference) == 0) {
+      report.rows.push_back(CheckRow{reference, digest, digest, CheckState::kOk, "", "", 0, ""});
+    }
+  }
+  return report;
+}
+
+int RunDrift(const DriftOptions& options) {
+  Result<WallTime> since = WindowStart(options.since, std::chrono::system_clock::now());
+  if (!since.ok()) {
+    PrintError(since.status().message());
+    return kExitUsage;
+  }
+  Result<HistoryDb> db = OpenHistoryDb(options.db, HistoryDbMode::kReadOnly);
+  if (!db.ok()) {
+    PrintError(db.status().message());
+    return ExitStatusFor(db.status().code());
+  }
+  const std::int64_t since_seconds = UnixSeconds(*since);
+  Result<std::vector<Observation>> observations = db->ObservationsForChangesSince(since_seconds);
+  if (!observations.ok()) {
+    PrintError(observations.status().message());
+    return kExitFailure;
+  }
+  const CheckReport report = DriftReport(*observations, since_seconds, options.all);
+  if (options.format == ReportFormat::kText && report.rows.empty()) {
+    std::cout << "no recorded digest changed since " << FormatRfc3339(*since) << "\n";
+  } else {
+    std::cout << RenderReport(report, options.format);
+  }
+  return CountStates(report).drifted > 0 ? kExitDrift : kExitOk;
+}
+
+}  // namespace
+
+void AddDriftCommand(CLI::App& app, const GlobalOptions& /*globals*/, CommandRunner& run) {
+  auto options = std::make_shared<DriftOptions>();
+  CLI::App* command = app.add_subcommand(
+      "drift",
+      "List every recorded tag whose digest changed in a time window: old -> new digest and "
+      "when the new one was first observed by `regdigest record`. A tag that moved and moved "
+      "back counts two changes. No network access.");
+  command
+      ->add_option("--since", options->since,
+                   "Start of the window: a duration back from now (90s, 30m, 12h, 7d, 2w) or "
+                   "an RFC 3339 time")
+      ->type_name("DURATION|TIME")
+      ->capture_default_str();
+  command->add_flag("--all", options->all,
+                    "Also list, as ok, the tags observed in the window whose digest did not "
+                    "change (so JUnit shows a passing testcase for each)");
+  AddHistoryDbOption(*command, options->db);
+  AddReportOutputOption(*command, options->format);
+  command->footer(std::string(kHistoryDbFooter) +
+                  "\nOutput: one drifted row per change (a JUnit failure, a GitHub ::error).\n"
+                  "Exit status: 0 no digest changed in the window; 1 at least one did; 2 "
+                  "usage error; 3 the database is missing or could not be read.");
+  command->callback([options, &run] { run = [options] { return RunDrift(*options); }; });
+}
+
+}  // namespace regdigest

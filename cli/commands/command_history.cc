@@ -1,0 +1,170 @@
+// `regdigest history REF [--db PATH] [--output FORMAT]`: the digests a tag
+// pointed to, newest first, each with when it was first and last seen, from
+// the observations `regdigest record` stored.
+#include <iomanip>
+#include <iostream>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "cli/commands/commands.h"
+#include "cli/inputs/history_options.h"
+#include "cli/output/check_report.h"
+#include "cli/output/exit_status.h"
+#include "client/history/history_db.h"
+#include "common/base/timestamp.h"
+#include "common/drift/history_timeline.h"
+
+namespace regdigest {
+namespace {
+
+struct HistoryOptions {
+  std::string reference;
+  std::string db;
+  ReportFormat format = ReportFormat::kText;
+};
+
+std::string Time(std::int64_t unix_seconds) { return FormatRfc3339(FromUnixSeconds(unix_seconds)); }
+
+std::string Plural(std::size_t n, const char* word) {
+  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+
+std::string TimelineText(const Timeline& timeline, std::size_t observations) {
+  std::ostringstream out;
+  out << timeline.reference << ": " << Plural(timeline.periods.size(), "digest") << ", "
+      << Plural(timeline.Changes(), "change") << ", " << Plural(observations, "observation")
+      << "\n";
+  if (!timeline.periods.empty()) {
+    std::size_t width = 6;
+    for (const TimelinePeriod& period : timeline.periods) {
+      width = std::max(width, period.digest.size());
+    }
+    out << std::left << std::setw(static_cast<int>(width) + 2) << "DIGEST" << std::setw(22)
+        << "FIRST SEEN" << std::setw(22) << "LAST SEEN"
+        << "SEEN\n";
+    for (const TimelinePeriod& period : timeline.periods) {
+      out << std::setw(static_cast<int>(width) + 2) << period.digest << std::setw(22)
+          << Time(period.first_seen) << std::setw(22) << Time(period.last_seen)
+          << period.observations << "\n";
+    }
+  }
+  if (timeline.last_failure) {
+    out << Plural(timeline.failed_observations, "failed observation") << ", the last at "
+        << Time(timeline.last_failure->observed_at) << ": " << timeline.last_failure->status;
+    if (!timeline.last_failure->message.empty()) out << ": " << timeline.last_failure->message;
+    out << "\n";
+  }
+  return out.str();
+}
+
+std::string TimelineJson(const Timeline& timeline, std::size_t observations) {
+  nlohmann::ordered_json periods = nlohmann::ordered_json::array();
+  for (const TimelinePeriod& period : timeline.periods) {
+    periods.push_back({{"digest", period.digest},
+                       {"mediaType", period.media_type},
+                       {"firstSeen", Time(period.first_seen)},
+                       {"lastSeen", Time(period.last_seen)},
+                       {"observations", period.observations}});
+  }
+  nlohmann::ordered_json json = {{"reference", timeline.reference},
+                                 {"observations", observations},
+                                 {"changes", timeline.Changes()},
+                                 {"timeline", std::move(periods)},
+                                 {"failedObservations", timeline.failed_observations}};
+  json["lastFailure"] = nullptr;
+  if (timeline.last_failure) {
+    json["lastFailure"] = {{"observedAt", Time(timeline.last_failure->observed_at)},
+                           {"status", timeline.last_failure->status},
+                           {"message", timeline.last_failure->message}};
+  }
+  return json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+// For CI: one drifted row per change of digest (old -> new, when), or one ok
+// row with the digest when it never changed; an error row when every
+// observation failed.
+CheckReport TimelineReport(const Timeline& timeline, const std::vector<Observation>& observations) {
+  CheckReport report;
+  report.name = "regdigest history";
+  for (const DigestChange& change :
+       FindChanges(observations, std::numeric_limits<std::int64_t>::min())) {
+    report.rows.push_back(CheckRow{change.reference, change.old_digest, change.new_digest,
+                                   CheckState::kDrifted, "", "", 0, Time(change.changed_at)});
+  }
+  if (report.rows.empty() && !timeline.periods.empty()) {
+    const TimelinePeriod& only = timeline.periods.front();
+    report.rows.push_back(CheckRow{timeline.reference, only.digest, only.digest, CheckState::kOk,
+                                   "since " + Time(only.first_seen), "", 0, ""});
+  }
+  if (report.rows.empty() && timeline.last_failure) {
+    report.rows.push_back(CheckRow{
+        timeline.reference, "", "", CheckState::kError,
+        "every observation failed, the last: " + timeline.last_failure->status, "", 0, ""});
+  }
+  return report;
+}
+
+int RunHistory(const HistoryOptions& options) {
+  Result<Reference> parsed = Reference::Parse(options.reference);
+  if (!parsed.ok()) {
+    PrintError(parsed.status().ToString());
+    return ExitStatusFor(parsed.status().code());
+  }
+  const std::string reference = HistoryReference(*parsed).String();
+  Result<HistoryDb> db = OpenHistoryDb(options.db, HistoryDbMode::kReadOnly);
+  if (!db.ok()) {
+    PrintError(db.status().message());
+    return ExitStatusFor(db.status().code());
+  }
+  Result<std::vector<Observation>> observations = db->ObservationsOf(reference);
+  if (!observations.ok()) {
+    PrintError(observations.status().message());
+    return kExitFailure;
+  }
+  if (observations->empty()) {
+    PrintError("no observations of " + reference + " in " + db->path() + " (`regdigest record " +
+               reference + "` adds one)");
+    return kExitFailure;
+  }
+  const Timeline timeline = BuildTimeline(reference, *observations);
+  switch (options.format) {
+    case ReportFormat::kText:
+      std::cout << TimelineText(timeline, observations->size());
+      break;
+    case ReportFormat::kJson:
+      std::cout << TimelineJson(timeline, observations->size());
+      break;
+    case ReportFormat::kJunit:
+    case ReportFormat::kGithub:
+      std::cout << RenderReport(TimelineReport(timeline, *observations), options.format);
+      break;
+  }
+  if (timeline.periods.empty()) return kExitFailure;
+  return timeline.Changes() > 0 ? kExitDrift : kExitOk;
+}
+
+}  // namespace
+
+void AddHistoryCommand(CLI::App& app, const GlobalOptions& /*globals*/, CommandRunner& run) {
+  auto options = std::make_shared<HistoryOptions>();
+  CLI::App* command = app.add_subcommand(
+      "history",
+      "Show the digests a tag pointed to, newest first, each with when `regdigest record` "
+      "first and last saw it and how many times. No network access.");
+  command->add_option("REF", options->reference, "Image reference (the tag defaults to latest)")
+      ->required();
+  AddHistoryDbOption(*command, options->db);
+  AddReportOutputOption(*command, options->format);
+  command->footer(
+      std::string(kHistoryDbFooter) +
+      "\nOutput: text and json show the timeline; junit and github show one failing row per "
+      "change of digest (old -> new at the time it was first seen), or one ok row when the "
+      "digest never changed.\n"
+      "Exit status: 0 the tag always pointed at one digest; 1 it changed at least once; 2 "
+      "usage error or invalid reference; 3 no observations of it (or only failed ones), or the "
+      "database could not be read.");
+  command->callback([options, &run] { run = [options] { return RunHistory(*options); }; });
+}
+
+}  // namespace regdigest

@@ -1,0 +1,269 @@
+// `regdigest lock REF... [--file regdigest.lock] [--platform P]... [--update]`:
+// resolves tags and records their digests in a lock file (common/lock_file.h).
+// All or nothing: when any reference fails, the lock file is not written.
+#include <algorithm>
+#include <chrono>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "cli/commands/commands.h"
+#include "cli/lock/lock_resolution.h"
+#include "cli/lock/lock_targets.h"
+#include "cli/output/exit_status.h"
+#include "cli/output/json_output.h"
+#include "client/registry/image_describer.h"
+#include "client/sys/file_io.h"
+#include "client/sys/parallel_for.h"
+#include "common/base/timestamp.h"
+
+namespace regdigest {
+namespace {
+
+struct LockOptions {
+  std::vector<std::string> inputs;
+  std::vector<std::string> from;
+  std::string file = kDefaultLockFile;
+  std::vector<std::string> platforms;
+  bool update = false;
+  int concurrency = 0;  // 0: the config's
+  OutputFormat format = OutputFormat::kText;
+};
+
+enum class Change { kAdded, kUpdated, kUnchanged };
+
+const char* ChangeName(Change change) {
+  switch (change) {
+    case Change::kAdded:
+      return "added";
+    case Change::kUpdated:
+      return "updated";
+    case Change::kUnchanged:
+      return "unchanged";
+  }
+  return "";
+}
+
+std::string JoinPaths(const std::vector<std::string>& paths) {
+  std::string joined;
+  for (const std::string& path : paths) joined += (joined.empty() ? "" : ", ") + path;
+  return joined;
+}
+
+// Resolves every target: one HEAD each, then, for targets that record
+// platforms, the GET of that document (by digest) to pick each platform.
+void ResolveTargets(std::vector<LockTarget>& targets, const RegistryContext& context,
+                    int concurrency) {
+  RegistryClient client(context.transport, context.config);
+  std::vector<Reference> references;
+  references.reserve(targets.size());
+  for (const LockTarget& target : targets) references.push_back(target.reference);
+  std::vector<Result<ManifestDescriptor>> heads =
+      HeadReferences(client, context, references, concurrency);
+  for (std::size_t i = 0; i < targets.size(); ++i) targets[i].head = std::move(heads[i]);
+
+  ImageDescriber describer(client);
+  const int workers = concurrency > 0 ? concurrency : context.config.concurrency;
+  ParallelFor(
+      0, targets.size(), static_cast<std::size_t>(std::max(workers, 1)), [&](std::size_t i) {
+        LockTarget& target = targets[i];
+        if (!target.head.ok()) return;
+        for (const Platform& platform : target.platforms) {
+          Result<PlatformManifest> selected =
+              describer.SelectPlatformManifest(target.reference, target.head->digest, platform);
+          if (!selected.ok()) {
+            target.head = selected.status();
+            return;
+          }
+          target.platform_digests.emplace(platform.String(), selected->digest);
+        }
+      });
+}
+
+// Folds the resolved targets into `lock`. An entry whose digest, media type
+// and platforms did not change keeps its resolvedAt, so re-locking an
+// unchanged tag leaves the file byte-identical.
+std::vector<Change> ApplyTargets(LockFile& lock, const std::vector<LockTarget>& targets,
+                                 const std::string& now) {
+  std::vector<Change> changes;
+  for (const LockTarget& target : targets) {
+    LockEntry entry{target.reference, target.head->digest, target.head->media_type,
+                    target.platform_digests, now};
+    Change change = Change::kAdded;
+    if (const LockEntry* old = lock.Find(target.reference)) {
+      change = Change::kUpdated;
+      if (old->digest == entry.digest && old->media_type == entry.media_type &&
+          old->platforms == entry.platforms) {
+        change = Change::kUnchanged;
+        entry.resolved_at = old->resolved_at;
+      }
+    }
+    lock.Upsert(std::move(entry));
+    changes.push_back(change);
+  }
+  return changes;
+}
+
+void PrintResults(const LockFile& lock, const std::vector<LockTarget>& targets,
+                  const std::vector<Change>& changes, const LockOptions& options, bool written) {
+  if (options.format == OutputFormat::kJson) {
+    nlohmann::ordered_json results = nlohmann::ordered_json::array();
+    for (std::size_t i = 0; i < targets.size(); ++i) {
+      const LockEntry& entry = *lock.Find(targets[i].reference);
+      nlohmann::ordered_json json = {{"reference", entry.reference.String()},
+                                     {"digest", entry.digest.String()},
+                                     {"mediaType", entry.media_type}};
+      if (!entry.platforms.empty()) {
+        json["platforms"] = nlohmann::ordered_json::object();
+        for (const auto& [name, digest] : entry.platforms)
+          json["platforms"][name] = digest.String();
+      }
+      json["resolvedAt"] = entry.resolved_at;
+      json["change"] = ChangeName(changes[i]);
+      results.push_back(std::move(json));
+    }
+    nlohmann::ordered_json out = {
+        {"file", options.file}, {"written", written}, {"entries", std::move(results)}};
+    std::cout << JsonText(out) << "\n";
+    return;
+  }
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    const LockEntry& entry = *lock.Find(targets[i].reference);
+    std::cout << ChangeName(changes[i]) << " " << entry.reference.String() << " "
+              << entry.digest.String() << "\n";
+    for (const auto& [name, digest] : entry.platforms) {
+      std::cout << "  " << name << " " << digest.String() << "\n";
+    }
+  }
+}
+
+int RunLock(const GlobalOptions& globals, const LockOptions& options) {
+  if (options.inputs.empty() && options.from.empty() && !options.update) {
+    PrintError("lock needs references: REF..., --from FILE... or --update");
+    return kExitUsage;
+  }
+  std::vector<Platform> platforms;
+  for (const std::string& value : options.platforms) {
+    Result<Platform> platform = PlatformFromOption(value, globals);
+    if (!platform.ok()) {
+      PrintError(platform.status().ToString());
+      return ExitStatusFor(platform.status().code());
+    }
+    platforms.push_back(std::move(platform).value());
+  }
+  Result<std::optional<LockFile>> existing = LoadLockFile(options.file);
+  if (!existing.ok()) {
+    PrintError(existing.status().message() + " (not modified)");
+    return ExitStatusFor(existing.status().code());
+  }
+  if (!existing->has_value() && options.inputs.empty() && options.from.empty()) {
+    PrintError(options.file + ": no such lock file to update");
+    return kExitFailure;
+  }
+  const LockFile old_lock = existing->value_or(LockFile{});
+
+  LockTargets gathered = GatherLockTargets(old_lock, options.inputs, options.from, platforms);
+  for (const std::string& skipped : gathered.skipped) PrintError("skipped " + skipped);
+  if (!gathered.errors.empty()) {
+    int exit_status = kExitOk;
+    for (const Status& error : gathered.errors) {
+      PrintError(error.message());
+      exit_status = WorseExitStatus(exit_status, ExitStatusFor(error.code()));
+    }
+    PrintError(options.file + " not written");
+    return exit_status;
+  }
+  std::vector<LockTarget>& targets = gathered.targets;
+  if (targets.empty() && options.from.empty()) {
+    std::cerr << "regdigest: " << options.file << " has no entries; nothing to update\n";
+    return kExitOk;
+  }
+  if (targets.empty()) {
+    PrintError("no image references to lock in " + JoinPaths(options.from));
+    return kExitUsage;
+  }
+  Result<RegistryContext> context = MakeRegistryContext(globals);
+  if (!context.ok()) {
+    PrintError(context.status().ToString());
+    return ExitStatusFor(context.status().code());
+  }
+  ResolveTargets(targets, *context, options.concurrency);
+
+  int exit_status = kExitOk;
+  std::size_t failed = 0;
+  for (const LockTarget& target : targets) {
+    if (target.head.ok()) continue;
+    ++failed;
+    const std::string error = target.head.status().ToString();
+    PrintError(target.location.empty() ? error : target.location + ": " + error);
+    exit_status = WorseExitStatus(exit_status, ExitStatusFor(target.head.status().code()));
+  }
+  if (failed > 0) {
+    PrintError(options.file + " not written: " + std::to_string(failed) + " of " +
+               std::to_string(targets.size()) + " references could not be resolved");
+    return WorseExitStatus(exit_status, kExitFailure);
+  }
+
+  LockFile lock = old_lock;
+  const std::vector<Change> changes =
+      ApplyTargets(lock, targets, FormatRfc3339(std::chrono::system_clock::now()));
+  const std::string text = SerializeLockFile(lock);
+  const bool write = !existing->has_value() || text != SerializeLockFile(old_lock);
+  if (write) {
+    if (Status status = WriteFileAtomic(options.file, text, 0644); !status.ok()) {
+      PrintError(status.ToString());
+      return ExitStatusFor(status.code());
+    }
+  }
+  PrintResults(lock, targets, changes, options, write);
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddLockCommand(CLI::App& app, const GlobalOptions& globals, CommandRunner& run) {
+  auto options = std::make_shared<LockOptions>();
+  CLI::App* command = app.add_subcommand(
+      "lock",
+      "Resolve tags and record their digests in a lock file (JSON, sorted, stable: it diffs "
+      "well in git). The given references are added or replaced, the file's other entries "
+      "kept; --update without REF re-resolves every entry. When any reference fails, the file "
+      "is not written at all. `regdigest check` verifies it later.");
+  command->add_option("REF", options->inputs,
+                      "Image references to lock; the tag defaults to "
+                      "latest, a digest after the tag is ignored");
+  command
+      ->add_option("--from", options->from,
+                   "Also lock the image references of these Dockerfiles, compose files or "
+                   "Kubernetes manifests")
+      ->type_name("FILE");
+  command->add_option("--file", options->file, "The lock file (default: regdigest.lock)")
+      ->type_name("FILE");
+  command
+      ->add_option("--platform", options->platforms,
+                   std::string(kPlatformOptionHelp) +
+                       ". Repeatable: records each platform's manifest digest too. Without "
+                       "it, an entry keeps the platforms it already records")
+      ->type_name("PLATFORM");
+  command->add_flag("--update", options->update,
+                    "Without REF: re-resolve every entry of the lock file and rewrite it");
+  command
+      ->add_option("--concurrency", options->concurrency,
+                   "Requests in flight at once per registry (1-64; default: the config "
+                   "file's \"concurrency\", else 8)")
+      ->check(CLI::Range(1, kMaxConcurrency));
+  AddOutputOption(*command, options->format);
+  command->footer(
+      "Output: one line per reference locked, \"added|updated|unchanged REFERENCE DIGEST\" "
+      "(platform digests indented below). An entry whose digest did not change keeps its "
+      "resolvedAt, so re-locking unchanged tags leaves the file byte-identical.\n"
+      "Exit status: 0 written (or already up to date); 2 usage error or invalid reference; "
+      "3 a reference could not be resolved, or the lock file is corrupt or of a newer "
+      "version: the lock file is then left exactly as it was.");
+  command->callback([options, &globals, &run] {
+    run = [options, &globals] { return RunLock(globals, *options); };
+  });
+}
+
+}  // namespace regdigest

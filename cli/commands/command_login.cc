@@ -1,0 +1,119 @@
+// `regdigest login` / `regdigest logout`: credentials in Docker's config.json,
+// so docker and regdigest share them. login checks them against the registry first.
+#include <iostream>
+
+#include "cli/commands/commands.h"
+#include "cli/output/exit_status.h"
+#include "client/registry/transport_stack.h"
+#include "common/base/url.h"
+#include "common/registry/endpoint.h"
+#include "common/registry/registry_error.h"
+
+namespace regdigest {
+namespace {
+
+// "https://index.docker.io/v1/", "index.docker.io", "registry-1.docker.io" -> "docker.io";
+// "https://myreg:5000/" -> "myreg:5000".
+std::string RegistryDomain(std::string input) {
+  if (input.find("://") != std::string::npos) {
+    if (Result<Url> url = Url::Parse(input); url.ok()) input = url->Authority();
+  } else if (size_t slash = input.find('/'); slash != std::string::npos) {
+    input.resize(slash);
+  }
+  if (input == "index.docker.io" || input == "registry-1.docker.io") return "docker.io";
+  return input;
+}
+
+// GET /v2/ with the new credentials, as `docker login` does.
+Status VerifyLogin(const GlobalOptions& globals, const std::string& domain, AuthEntry entry) {
+  Result<ToolConfig> config = LoadToolConfig(globals);
+  if (!config.ok()) return config.status();
+  Result<std::vector<Endpoint>> endpoints = EndpointsFor(domain, *config);
+  if (!endpoints.ok()) return endpoints.status();
+  auto transport = MakeRegistryTransport(TransportSettings{*config, globals.ca_file},
+                                         std::make_shared<StaticCredentials>(domain, entry));
+  HttpRequest request;
+  request.url = endpoints->back().BaseUrl() + "/v2/";
+  request.auth.registry = domain;
+  Result<HttpResponse> response = transport->RoundTrip(request);
+  if (!response.ok()) return response.status().WithContext("login to " + domain);
+  if (response->status == 200) return Status::Ok();
+  return RegistryErrorStatus(response->status, response->body, "login to " + domain);
+}
+
+int RunLogin(const GlobalOptions& globals, const std::string& registry, const std::string& user,
+             bool password_stdin) {
+  if (!password_stdin) {
+    PrintError("login needs --password-stdin (passwords on the command line leak into history)");
+    return kExitUsage;
+  }
+  std::string password;
+  std::getline(std::cin, password);
+  if (!password.empty() && password.back() == '\r') password.pop_back();
+  if (user.empty() || password.empty()) {
+    PrintError("login needs a username (-u) and a password on standard input");
+    return kExitUsage;
+  }
+  const std::string domain = RegistryDomain(registry);
+  AuthEntry entry;
+  entry.username = user;
+  entry.password = password;
+  if (Status verified = VerifyLogin(globals, domain, entry); !verified.ok()) {
+    PrintError(verified.ToString());
+    return ExitStatusFor(verified.code());
+  }
+  DockerCredentialStore store(DockerCredentialStore::DefaultPath());
+  if (Status saved = store.Store(domain, user, password); !saved.ok()) {
+    PrintError(saved.ToString());
+    return ExitStatusFor(saved.code());
+  }
+  std::cout << "Login succeeded for " << domain << " (saved in " << store.path() << ")\n";
+  return kExitOk;
+}
+
+int RunLogout(const std::string& registry) {
+  const std::string domain = RegistryDomain(registry);
+  DockerCredentialStore store(DockerCredentialStore::DefaultPath());
+  Status erased = store.Erase(domain);
+  if (erased.code() == StatusCode::kNotFound) {
+    std::cout << "Not logged in to " << domain << "\n";
+    return kExitOk;
+  }
+  if (!erased.ok()) {
+    PrintError(erased.ToString());
+    return ExitStatusFor(erased.code());
+  }
+  std::cout << "Removed credentials for " << domain << " from " << store.path() << "\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddLoginCommands(CLI::App& app, const GlobalOptions& globals, CommandRunner& run) {
+  struct Options {
+    std::string registry;
+    std::string user;
+    bool password_stdin = false;
+  };
+  auto login = std::make_shared<Options>();
+  CLI::App* login_cmd = app.add_subcommand(
+      "login", "Check credentials against a registry and save them in Docker's config.json");
+  login_cmd->add_option("REGISTRY", login->registry, "Registry, e.g. ghcr.io or localhost:5000")
+      ->required();
+  login_cmd->add_option("-u,--username", login->user, "User name")->required();
+  login_cmd->add_flag("--password-stdin", login->password_stdin,
+                      "Read the password (or token) from standard input");
+  login_cmd->callback([login, &globals, &run] {
+    run = [login, &globals] {
+      return RunLogin(globals, login->registry, login->user, login->password_stdin);
+    };
+  });
+
+  auto logout = std::make_shared<Options>();
+  CLI::App* logout_cmd =
+      app.add_subcommand("logout", "Remove a registry's credentials from Docker's config.json");
+  logout_cmd->add_option("REGISTRY", logout->registry, "Registry, e.g. ghcr.io")->required();
+  logout_cmd->callback([logout, &run] { run = [logout] { return RunLogout(logout->registry); }; });
+}
+
+}  // namespace regdigest

@@ -1,0 +1,196 @@
+// `regdigest record REF... [--file F] [--from FILE...] [--db PATH]`: resolves
+// each reference with one HEAD request and stores one observation per
+// reference in the history database (client/history_db.h), failures included
+// with the registry's answer, so `history` and `drift` can tell when a tag moved.
+#include <iostream>
+#include <set>
+
+#include "cli/commands/commands.h"
+#include "cli/inputs/history_options.h"
+#include "cli/inputs/reference_inputs.h"
+#include "cli/output/exit_status.h"
+#include "client/history/history_db.h"
+#include "client/registry/bulk_resolver.h"
+#include "client/registry/registry_client.h"
+#include "client/sys/file_io.h"
+#include "common/drift/lock_file.h"
+#include "common/pin/image_references.h"
+
+namespace regdigest {
+namespace {
+
+struct RecordOptions {
+  std::vector<std::string> inputs;
+  std::string file;
+  std::vector<std::string> from;
+  std::string db;
+  int concurrency = 0;  // 0: the config's
+};
+
+Result<std::string> ReadWholeFile(const std::string& path) {
+  Result<std::optional<std::string>> text = ReadInputText(path, std::cin);
+  if (!text.ok()) return text.status();
+  if (!text->has_value()) {
+    return Status(StatusCode::kUsage, "cannot read " + path + ": no such file");
+  }
+  return std::move(**text);
+}
+
+// --file F: a regdigest lock file (its entries' references) or a list of
+// references, one a line.
+Status AddFileInputs(const std::string& file, std::vector<ReferenceInput>& inputs) {
+  Result<std::optional<LockFileOrList>> read = ReadLockFileOrList(file, std::cin);
+  if (!read.ok()) return read.status();
+  if (!read->has_value()) {
+    return Status(StatusCode::kUsage, "cannot read " + file + ": no such file");
+  }
+  const LockFileOrList& contents = **read;
+  if (contents.lock.has_value()) {
+    for (const LockEntry& entry : contents.lock->entries) {
+      inputs.push_back(ReferenceInput{entry.reference.String(), contents.name, entry.line});
+    }
+  }
+  inputs.insert(inputs.end(), contents.lines.begin(), contents.lines.end());
+  return Status::Ok();
+}
+
+// --from FILE...: the image references of Dockerfiles, compose files and
+// Kubernetes manifests; those that are not references (scratch, build stages,
+// ${ARG}s) are skipped with a note.
+Status AddImageFileInputs(const std::vector<std::string>& files,
+                          std::vector<ReferenceInput>& inputs) {
+  for (const std::string& file : files) {
+    Result<std::string> text = ReadWholeFile(file);
+    if (!text.ok()) return text.status();
+    Result<std::vector<ImageOccurrence>> found = FindImageReferences(file, *text);
+    if (!found.ok()) return found.status();
+    for (const ImageOccurrence& occurrence : *found) {
+      if (!occurrence.skipped.empty()) {
+        PrintError(file + ":" + std::to_string(occurrence.line) + ": skipping \"" +
+                   occurrence.text + "\": " + occurrence.skipped);
+        continue;
+      }
+      inputs.push_back(ReferenceInput{occurrence.text, file, occurrence.line});
+    }
+  }
+  return Status::Ok();
+}
+
+Observation ObservationOf(const Reference& reference, const Result<ManifestDescriptor>& result,
+                          std::int64_t now) {
+  Observation observation;
+  observation.reference = reference.String();
+  observation.observed_at = now;
+  if (result.ok()) {
+    observation.digest = result->digest.String();
+    observation.media_type = result->media_type;
+  } else {
+    observation.status = std::string(StatusCodeName(result.status().code()));
+    observation.message = result.status().message();
+  }
+  return observation;
+}
+
+int RunRecord(const GlobalOptions& globals, const RecordOptions& options) {
+  if (options.inputs.empty() && options.file.empty() && options.from.empty()) {
+    PrintError("record needs references (REF..., --file F or --from FILE...)");
+    return kExitUsage;
+  }
+  Result<std::vector<ReferenceInput>> inputs = GatherReferenceInputs(options.inputs, "", std::cin);
+  Status gathered = inputs.status();
+  if (gathered.ok() && !options.file.empty()) gathered = AddFileInputs(options.file, *inputs);
+  if (gathered.ok()) gathered = AddImageFileInputs(options.from, *inputs);
+  if (!gathered.ok()) {
+    PrintError(gathered.ToString());
+    return ExitStatusFor(gathered.code());
+  }
+
+  int exit_status = kExitOk;
+  std::vector<Reference> references;  // unique, in input order
+  std::set<std::string> seen;
+  for (const ReferenceInput& input : *inputs) {
+    Result<Reference> parsed = input.Parse();
+    if (!parsed.ok()) {
+      PrintError(input.ErrorText(parsed.status()));
+      exit_status = WorseExitStatus(exit_status, ExitStatusFor(parsed.status().code()));
+      continue;
+    }
+    Reference reference = HistoryReference(*parsed);
+    if (seen.insert(reference.String()).second) references.push_back(std::move(reference));
+  }
+  if (references.empty()) return exit_status;
+
+  // The database first: a file that is not ours fails before any request.
+  Result<HistoryDb> db = OpenHistoryDb(options.db, HistoryDbMode::kReadWrite);
+  if (!db.ok()) {
+    PrintError(db.status().message());
+    return ExitStatusFor(db.status().code());
+  }
+  Result<RegistryContext> context = MakeRegistryContext(globals);
+  if (!context.ok()) {
+    PrintError(context.status().ToString());
+    return ExitStatusFor(context.status().code());
+  }
+  RegistryClient client(context->transport, context->config);
+  BulkResolverOptions bulk_options;
+  bulk_options.concurrency = options.concurrency;
+  BulkResolver resolver(client, context->config, context->auth, std::move(bulk_options));
+  const std::vector<Result<ManifestDescriptor>> results = resolver.ResolveAll(references);
+
+  const std::int64_t now = UnixSeconds(std::chrono::system_clock::now());
+  std::vector<Observation> observations;
+  std::size_t failed = 0;
+  for (std::size_t i = 0; i < references.size(); ++i) {
+    observations.push_back(ObservationOf(references[i], results[i], now));
+    if (results[i].ok()) {
+      std::cout << references[i].String() << " " << results[i]->digest.String() << "\n";
+    } else {
+      ++failed;
+      PrintError(results[i].status().ToString());
+      exit_status = WorseExitStatus(exit_status, kExitFailure);
+    }
+  }
+  if (Status recorded = db->Record(observations); !recorded.ok()) {
+    PrintError("nothing recorded: " + recorded.message());
+    return kExitFailure;
+  }
+  std::cerr << "recorded " << observations.size() << " observation"
+            << (observations.size() == 1 ? "" : "s");
+  if (failed > 0) std::cerr << " (" << failed << " failed)";
+  std::cerr << " in " << db->path() << "\n";
+  return exit_status;
+}
+
+}  // namespace
+
+void AddRecordCommand(CLI::App& app, const GlobalOptions& globals, CommandRunner& run) {
+  auto options = std::make_shared<RecordOptions>();
+  CLI::App* command = app.add_subcommand(
+      "record",
+      "Resolve references (one HEAD each) and store one observation per reference in the "
+      "history database: reference, digest, media type, time and the registry's answer. "
+      "Failed resolutions are stored too, with their status. Safe to run from several "
+      "processes at once.");
+  command->add_option("REF", options->inputs, "Image references, e.g. nginx:1.25");
+  AddReferenceFileOptions(*command, options->file, options->concurrency);
+  command->get_option("--file")->description(
+      "A regdigest lock file (its entries are recorded) or a list of references, one a line "
+      "('#' comments and blank lines skipped; '-' for stdin)");
+  command
+      ->add_option("--from", options->from,
+                   "Record the image references written in these Dockerfiles, compose files "
+                   "or Kubernetes manifests")
+      ->type_name("FILE");
+  AddHistoryDbOption(*command, options->db);
+  command->footer(
+      std::string("Prints \"REFERENCE DIGEST\" for each reference resolved.\n") + kHistoryDbFooter +
+      "\nExit status: 0 every reference resolved and recorded; 2 usage error or an invalid "
+      "reference (the others are still recorded); 3 a reference could not be resolved (its "
+      "failure is still recorded), a --file lock file or a --from file does not parse, or the "
+      "database could not be used.");
+  command->callback([options, &globals, &run] {
+    run = [options, &globals] { return RunRecord(globals, *options); };
+  });
+}
+
+}  // namespace regdigest

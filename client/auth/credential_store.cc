@@ -1,0 +1,128 @@
+#include "client/auth/credential_store.h"
+
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+
+#include "client/sys/file_io.h"
+#include "client/sys/process.h"
+
+namespace regdigest {
+namespace {
+
+constexpr mode_t kConfigFileMode = 0600;
+
+std::string HelperProgram(const std::string& helper) { return "docker-credential-" + helper; }
+
+}  // namespace
+
+DockerCredentialStore::DockerCredentialStore(std::string config_path)
+    : path_(std::move(config_path)) {}
+
+std::string DockerCredentialStore::DefaultPath() {
+  if (const char* dir = std::getenv("DOCKER_CONFIG"); dir != nullptr && *dir != '\0') {
+    return std::string(dir) + "/config.json";
+  }
+  return HomeDirectory() + "/.docker/config.json";
+}
+
+Result<DockerConfig> DockerCredentialStore::Load() {
+  Result<std::optional<std::string>> text = ReadFileIfExists(path_);
+  if (!text.ok()) return text.status();
+  if (!text->has_value()) return DockerConfig{};
+  Result<DockerConfig> config = ParseDockerConfig(**text);
+  if (!config.ok()) return config.status().WithContext(path_);
+  return config;
+}
+
+Result<std::optional<AuthEntry>> DockerCredentialStore::LookupInHelper(
+    const std::string& helper, std::string_view registry_domain) {
+  const std::string server = DockerConfigKey(registry_domain);
+  Result<ProcessResult> run = RunProcess({HelperProgram(helper), "get"}, server);
+  if (!run.ok()) return run.status();
+  if (run->exit_code != 0) {
+    // Helpers answer "credentials not found in native keychain" with exit 1.
+    if (run->stdout_text.find("not found") != std::string::npos ||
+        run->stderr_text.find("not found") != std::string::npos) {
+      return std::optional<AuthEntry>();
+    }
+    return Status(StatusCode::kIo, HelperProgram(helper) + " get failed with exit status " +
+                                       std::to_string(run->exit_code));
+  }
+  Result<AuthEntry> entry = ParseCredentialHelperOutput(run->stdout_text);
+  if (!entry.ok()) return entry.status().WithContext(HelperProgram(helper));
+  return std::optional<AuthEntry>(std::move(entry).value());
+}
+
+Result<std::optional<AuthEntry>> DockerCredentialStore::Lookup(std::string_view registry_domain) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (auto it = cache_.find(registry_domain); it != cache_.end()) return it->second;
+  Result<DockerConfig> config = Load();
+  if (!config.ok()) return config.status();
+  std::optional<AuthEntry> found;
+  const std::string helper = CredentialHelperFor(*config, registry_domain);
+  if (!helper.empty()) {
+    Result<std::optional<AuthEntry>> from_helper = LookupInHelper(helper, registry_domain);
+    if (!from_helper.ok()) return from_helper.status();
+    found = std::move(from_helper).value();
+  }
+  if (!found) found = FindAuth(*config, registry_domain);
+  spdlog::debug(
+      "credentials for {}: {}", registry_domain,
+      found ? (helper.empty() ? "from config.json" : "from docker-credential-" + helper) : "none");
+  cache_.emplace(std::string(registry_domain), found);
+  return found;
+}
+
+Status DockerCredentialStore::Store(std::string_view registry_domain, std::string_view username,
+                                    std::string_view password) {
+  Result<DockerConfig> config = Load();
+  if (!config.ok()) return config.status();
+  const std::string helper = CredentialHelperFor(*config, registry_domain);
+  if (!helper.empty()) {
+    nlohmann::json input = {{"ServerURL", DockerConfigKey(registry_domain)},
+                            {"Username", username},
+                            {"Secret", password}};
+    Result<ProcessResult> run = RunProcess({HelperProgram(helper), "store"}, input.dump());
+    if (!run.ok()) return run.status();
+    if (run->exit_code != 0) {
+      return Status(StatusCode::kIo, HelperProgram(helper) + " store failed with exit status " +
+                                         std::to_string(run->exit_code));
+    }
+    return Status::Ok();
+  }
+  Result<std::optional<std::string>> text = ReadFileIfExists(path_);
+  if (!text.ok()) return text.status();
+  Result<std::string> updated =
+      ConfigWithAuth(text->value_or(""), registry_domain, username, password);
+  if (!updated.ok()) return updated.status().WithContext(path_);
+  return WriteFileAtomic(path_, *updated, kConfigFileMode);
+}
+
+Status DockerCredentialStore::Erase(std::string_view registry_domain) {
+  Result<DockerConfig> config = Load();
+  if (!config.ok()) return config.status();
+  const std::string helper = CredentialHelperFor(*config, registry_domain);
+  if (!helper.empty()) {
+    Result<ProcessResult> run =
+        RunProcess({HelperProgram(helper), "erase"}, DockerConfigKey(registry_domain));
+    if (!run.ok()) return run.status();
+    if (run->exit_code != 0) {
+      return Status(StatusCode::kIo, HelperProgram(helper) + " erase failed with exit status " +
+                                         std::to_string(run->exit_code));
+    }
+    return Status::Ok();
+  }
+  if (!FindAuth(*config, registry_domain)) {
+    return Status(StatusCode::kNotFound,
+                  "not logged in to " + std::string(registry_domain) + " in " + path_);
+  }
+  Result<std::optional<std::string>> text = ReadFileIfExists(path_);
+  if (!text.ok()) return text.status();
+  Result<std::string> updated = ConfigWithoutAuth(text->value_or(""), registry_domain);
+  if (!updated.ok()) return updated.status().WithContext(path_);
+  return WriteFileAtomic(path_, *updated, kConfigFileMode);
+}
+
+}  // namespace regdigest

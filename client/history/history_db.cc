@@ -1,0 +1,213 @@
+#include "client/history/history_db.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <system_error>
+#include <thread>
+
+#include "client/history/history_schema.h"
+#include "client/sys/file_io.h"
+
+namespace regdigest {
+namespace {
+
+constexpr const char* kObservationColumns =
+    "reference, digest, media_type, observed_at, status, message";
+
+Observation ReadObservation(const SqliteStatement& row) {
+  Observation observation;
+  observation.reference = row.ColumnText(0);
+  observation.digest = row.ColumnOptionalText(1);
+  observation.media_type = row.ColumnText(2);
+  observation.observed_at = row.ColumnInt64(3);
+  observation.status = row.ColumnText(4);
+  observation.message = row.ColumnText(5);
+  return observation;
+}
+
+// Appends every row of `statement` to `out`.
+Status ReadObservations(SqliteStatement& statement, std::vector<Observation>& out) {
+  for (;;) {
+    Result<bool> row = statement.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return Status::Ok();
+    out.push_back(ReadObservation(statement));
+  }
+}
+
+Status CreateParentDirectories(const std::string& path) {
+  namespace fs = std::filesystem;
+  const fs::path parent = fs::path(path).parent_path();
+  if (parent.empty()) return Status::Ok();
+  std::error_code error;
+  if (fs::is_directory(parent, error)) return Status::Ok();
+  // Each directory created is private to the user (0700).
+  fs::path partial;
+  for (const fs::path& component : parent) {
+    partial /= component;
+    if (fs::exists(partial, error)) continue;
+    if (!fs::create_directory(partial, error) && error) {
+      return Status(StatusCode::kIo, "cannot create " + partial.string() + ": " + error.message());
+    }
+    fs::permissions(partial, fs::perms::owner_all, error);
+  }
+  return Status::Ok();
+}
+
+// PRAGMA journal_mode=WAL needs a moment alone with the file; when another
+// process holds it, SQLite may answer SQLITE_BUSY without waiting.
+Status EnableWal(SqliteConnection& db) {
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(kHistoryBusyTimeoutMs);
+  for (;;) {
+    Status status = db.Exec("PRAGMA journal_mode = WAL");
+    const int code = db.LastErrorCode() & 0xff;
+    if (status.ok() || (code != SQLITE_BUSY && code != SQLITE_LOCKED) ||
+        std::chrono::steady_clock::now() > deadline) {
+      return status;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+}  // namespace
+
+std::string DefaultHistoryDbPath() {
+  const char* data_home = std::getenv("XDG_DATA_HOME");
+  if (data_home != nullptr && data_home[0] == '/') {
+    return std::string(data_home) + "/regdigest/history.db";
+  }
+  const std::string home = HomeDirectory();
+  if (home.empty()) return "";
+  return home + "/.local/share/regdigest/history.db";
+}
+
+std::int64_t UnixSeconds(std::chrono::system_clock::time_point time) {
+  return std::chrono::duration_cast<std::chrono::seconds>(time.time_since_epoch()).count();
+}
+
+std::chrono::system_clock::time_point FromUnixSeconds(std::int64_t seconds) {
+  return std::chrono::system_clock::time_point(std::chrono::seconds(seconds));
+}
+
+Result<HistoryDb> HistoryDb::Open(const std::string& path, HistoryDbMode mode) {
+  std::error_code error;
+  const bool exists = std::filesystem::exists(path, error);
+  if (error) return Status(StatusCode::kIo, "cannot access " + path + ": " + error.message());
+  const int newest = HistorySchemaVersion();
+  int version = 0;
+  if (exists) {
+    // Look before touching: a file that is not ours must stay byte-identical.
+    Result<SqliteConnection> probe = SqliteConnection::Open(path, SQLITE_OPEN_READONLY);
+    if (!probe.ok()) return Status(StatusCode::kIo, path + ": " + probe.status().message());
+    probe->SetBusyTimeout(kHistoryBusyTimeoutMs);
+    Result<int> probed = ProbeHistorySchema(*probe, path, newest);
+    if (!probed.ok()) return probed.status();
+    version = *probed;
+    if (mode == HistoryDbMode::kReadOnly) {
+      if (version != 0 && version < newest) {
+        return Status(StatusCode::kInvalidArgument,
+                      path + " has history schema version " + std::to_string(version) +
+                          "; `regdigest record` upgrades it to " + std::to_string(newest));
+      }
+      return HistoryDb(path, std::move(probe).value(), version == 0);
+    }
+  } else if (mode == HistoryDbMode::kReadOnly) {
+    return Status(StatusCode::kNotFound,
+                  "no history database at " + path + " (`regdigest record` creates it)");
+  } else if (Status created = CreateParentDirectories(path); !created.ok()) {
+    return created;
+  }
+  Result<SqliteConnection> db =
+      SqliteConnection::Open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  if (!db.ok()) return Status(StatusCode::kIo, path + ": " + db.status().message());
+  db->SetBusyTimeout(kHistoryBusyTimeoutMs);
+  if (Status wal = EnableWal(*db); !wal.ok()) {
+    return Status(StatusCode::kIo, path + ": enabling WAL: " + wal.message());
+  }
+  if (Status synchronous = db->Exec("PRAGMA synchronous = NORMAL"); !synchronous.ok()) {
+    return Status(StatusCode::kIo, path + ": " + synchronous.message());
+  }
+  if (version != newest) {
+    if (Status migrated = MigrateHistorySchema(*db, path, HistoryMigrations()); !migrated.ok()) {
+      return migrated;
+    }
+  }
+  return HistoryDb(path, std::move(db).value(), false);
+}
+
+Status HistoryDb::Error(const Status& status) const {
+  return Status(StatusCode::kIo, path_ + ": " + status.message());
+}
+
+Status HistoryDb::Record(const std::vector<Observation>& observations) {
+  Result<SqliteStatement> insert = db_.Prepare(
+      "INSERT INTO observations (reference, digest, media_type, observed_at, status, message) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  if (!insert.ok()) return Error(insert.status());
+  if (Status begun = db_.Exec("BEGIN IMMEDIATE"); !begun.ok()) return Error(begun);
+  for (const Observation& observation : observations) {
+    insert->Reset();
+    insert->BindText(1, observation.reference);
+    insert->BindOptionalText(2, observation.digest);
+    insert->BindText(3, observation.media_type);
+    insert->BindInt64(4, observation.observed_at);
+    insert->BindText(5, observation.status);
+    insert->BindText(6, observation.message);
+    if (Status inserted = insert->Run(); !inserted.ok()) {
+      (void)db_.Exec("ROLLBACK");
+      return Error(inserted);
+    }
+  }
+  if (Status committed = db_.Exec("COMMIT"); !committed.ok()) {
+    (void)db_.Exec("ROLLBACK");
+    return Error(committed);
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<Observation>> HistoryDb::ObservationsOf(const std::string& reference) {
+  std::vector<Observation> observations;
+  if (empty_) return observations;
+  Result<SqliteStatement> select =
+      db_.Prepare(std::string("SELECT ") + kObservationColumns +
+                  " FROM observations WHERE reference = ?1 ORDER BY observed_at, id");
+  if (!select.ok()) return Error(select.status());
+  select->BindText(1, reference);
+  if (Status read = ReadObservations(*select, observations); !read.ok()) return Error(read);
+  return observations;
+}
+
+Result<std::vector<Observation>> HistoryDb::ObservationsForChangesSince(std::int64_t since) {
+  std::vector<Observation> observations;
+  if (empty_) return observations;
+  Result<SqliteStatement> recent =
+      db_.Prepare(std::string("SELECT ") + kObservationColumns +
+                  " FROM observations WHERE digest IS NOT NULL AND observed_at >= ?1"
+                  " ORDER BY reference, observed_at, id");
+  Result<SqliteStatement> before = db_.Prepare(
+      std::string("SELECT ") + kObservationColumns +
+      " FROM observations WHERE reference = ?1 AND digest IS NOT NULL AND observed_at < ?2"
+      " ORDER BY observed_at DESC, id DESC LIMIT 1");
+  if (!recent.ok()) return Error(recent.status());
+  if (!before.ok()) return Error(before.status());
+  // One read transaction: both queries see the same snapshot.
+  if (Status begun = db_.Exec("BEGIN"); !begun.ok()) return Error(begun);
+  std::vector<Observation> in_window;
+  recent->BindInt64(1, since);
+  Status read = ReadObservations(*recent, in_window);
+  for (std::size_t i = 0; read.ok() && i < in_window.size(); ++i) {
+    if (i == 0 || in_window[i].reference != in_window[i - 1].reference) {
+      before->Reset();
+      before->BindText(1, in_window[i].reference);
+      before->BindInt64(2, since);
+      read = ReadObservations(*before, observations);
+    }
+    observations.push_back(std::move(in_window[i]));
+  }
+  (void)db_.Exec("COMMIT");
+  if (!read.ok()) return Error(read);
+  return observations;
+}
+
+}  // namespace regdigest

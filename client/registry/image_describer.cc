@@ -1,0 +1,222 @@
+#include "client/registry/image_describer.h"
+
+#include <nlohmann/json.hpp>
+#include <utility>
+
+#include "common/image/media_types.h"
+
+namespace regdigest {
+namespace {
+
+enum class DocumentKind { kIndex, kManifest, kSchema1, kUnknown };
+
+// The kind of a manifest document: from Content-Type, else from the
+// document's own mediaType field, else from its shape (OCI allows an index or
+// manifest without mediaType, and some registries answer application/json).
+DocumentKind KindOf(const FetchedManifest& fetched, std::string& media_type) {
+  media_type = fetched.descriptor.media_type;
+  auto classify = [](std::string_view type) {
+    if (IsIndexMediaType(type)) return DocumentKind::kIndex;
+    if (IsImageManifestMediaType(type)) return DocumentKind::kManifest;
+    if (IsSchema1MediaType(type)) return DocumentKind::kSchema1;
+    return DocumentKind::kUnknown;
+  };
+  if (DocumentKind kind = classify(media_type); kind != DocumentKind::kUnknown) return kind;
+  try {
+    const nlohmann::json doc = nlohmann::json::parse(fetched.body);
+    if (!doc.is_object()) return DocumentKind::kUnknown;
+    if (auto it = doc.find("mediaType"); it != doc.end() && it->is_string()) {
+      if (DocumentKind kind = classify(it->get<std::string>()); kind != DocumentKind::kUnknown) {
+        media_type = BaseMediaType(it->get<std::string>());
+        return kind;
+      }
+    }
+    if (doc.value("schemaVersion", 0) == 1) return DocumentKind::kSchema1;
+    if (doc.contains("manifests")) {
+      media_type = std::string(kOciImageIndex);
+      return DocumentKind::kIndex;
+    }
+    if (doc.contains("config") && doc.contains("layers")) {
+      media_type = std::string(kOciImageManifest);
+      return DocumentKind::kManifest;
+    }
+  } catch (const nlohmann::json::exception&) {
+    // Not JSON: unknown, reported below.
+  }
+  return DocumentKind::kUnknown;
+}
+
+Status UnsupportedKind(DocumentKind kind, const std::string& what, const std::string& media_type) {
+  if (kind == DocumentKind::kSchema1) {
+    return Status(StatusCode::kProtocol,
+                  what +
+                      " is a Docker schema 1 manifest (deprecated, it has no config digest and "
+                      "no image ID); push the image again with a current docker or buildkit");
+  }
+  return Status(
+      StatusCode::kProtocol,
+      what + ": not an image index or image manifest (media type \"" + media_type + "\")");
+}
+
+Reference ByDigest(const Reference& repository, const Digest& digest) {
+  // Name() and a valid digest always form a valid reference.
+  return Reference::Parse(repository.Name() + "@" + digest.String()).value();
+}
+
+std::string PlatformList(const std::vector<Descriptor>& entries) {
+  std::string list;
+  for (const Descriptor& entry : entries) {
+    if (!list.empty()) list += ", ";
+    list += entry.platform ? entry.platform->String() : "(no platform)";
+  }
+  return list.empty() ? "none" : list;
+}
+
+Status NoSuchPlatform(const Platform& want, const Reference& reference,
+                      const std::vector<Descriptor>& entries) {
+  return Status(StatusCode::kNotFound, "no " + want.String() + " image in " + reference.String() +
+                                           "; available: " + PlatformList(entries));
+}
+
+Status WrongSinglePlatform(const Platform& want, const Reference& reference,
+                           const Platform& actual) {
+  return Status(StatusCode::kNotFound, "no " + want.String() + " image in " + reference.String() +
+                                           ": it is a single-platform image for " +
+                                           actual.String());
+}
+
+// Image manifest (already fetched and verified) -> its config, verified too.
+Result<PlatformImage> DescribeManifest(RegistryClient& client, const Reference& reference,
+                                       const FetchedManifest& fetched,
+                                       const std::string& media_type,
+                                       const std::optional<Platform>& index_platform) {
+  Result<ImageManifest> manifest = ParseImageManifest(fetched.body);
+  if (!manifest.ok()) return manifest.status().WithContext(reference.String());
+  Result<std::string> config_body = client.FetchBlob(reference, manifest->config.digest);
+  if (!config_body.ok()) return config_body.status().WithContext("image config");
+  Result<ImageConfig> config = ParseImageConfig(*config_body);
+  if (!config.ok()) {
+    return config.status().WithContext(reference.Name() + "@" + manifest->config.digest.String());
+  }
+  Platform config_platform{config->os, config->architecture, config->variant};
+  return PlatformImage{
+      .platform = index_platform.value_or(config_platform),
+      .manifest_digest = fetched.descriptor.digest,
+      .media_type = media_type,
+      .manifest_size = static_cast<int64_t>(fetched.body.size()),
+      .config_digest = manifest->config.digest,
+      .layer_count = static_cast<int>(manifest->layers.size()),
+      .layers_size = manifest->LayersSize(),
+      .created = config->created,
+      .config_platform = std::move(config_platform),
+  };
+}
+
+// One index entry: GET its manifest by digest (verified), then its config.
+Result<PlatformImage> DescribeEntry(RegistryClient& client, const Reference& reference,
+                                    const Descriptor& entry) {
+  const Reference child = ByDigest(reference, entry.digest);
+  Result<FetchedManifest> fetched = client.Fetch(child);
+  if (!fetched.ok()) return fetched.status();
+  std::string media_type;
+  DocumentKind kind = KindOf(*fetched, media_type);
+  if (kind == DocumentKind::kIndex) {
+    return Status(
+        StatusCode::kProtocol,
+        child.String() + " is an index inside an index; nested indexes are not supported");
+  }
+  if (kind != DocumentKind::kManifest) return UnsupportedKind(kind, child.String(), media_type);
+  return DescribeManifest(client, child, *fetched, media_type, entry.platform);
+}
+
+}  // namespace
+
+Result<ImageDescription> ImageDescriber::Describe(const Reference& reference,
+                                                  const std::optional<Platform>& only) {
+  const Reference ref = reference.WithDefaultTag();
+  Result<FetchedManifest> fetched = client_.Fetch(ref);
+  if (!fetched.ok()) return fetched.status();
+  std::string media_type;
+  const DocumentKind kind = KindOf(*fetched, media_type);
+  ImageDescription description{.reference = ref,
+                               .digest = fetched->descriptor.digest,
+                               .media_type = media_type,
+                               .is_index = false,
+                               .platforms = {},
+                               .index_entries = {},
+                               .attestation_count = 0};
+
+  if (kind == DocumentKind::kManifest) {
+    Result<PlatformImage> image =
+        DescribeManifest(client_, ref, *fetched, media_type, std::nullopt);
+    if (!image.ok()) return image.status();
+    if (only && !image->config_platform.Matches(*only)) {
+      return WrongSinglePlatform(*only, ref, image->config_platform);
+    }
+    description.platforms.push_back(std::move(image).value());
+    return description;
+  }
+  if (kind != DocumentKind::kIndex) return UnsupportedKind(kind, ref.String(), media_type);
+
+  Result<ImageIndex> index = ParseImageIndex(fetched->body);
+  if (!index.ok()) return index.status().WithContext(ref.String());
+  description.is_index = true;
+  for (const Descriptor& entry : index->manifests) {
+    if (entry.IsAttestation()) {
+      ++description.attestation_count;
+    } else {
+      description.index_entries.push_back(entry);
+    }
+  }
+  std::vector<const Descriptor*> wanted;
+  if (only) {
+    const Descriptor* match = SelectPlatform(*index, *only);
+    if (match == nullptr) return NoSuchPlatform(*only, ref, description.index_entries);
+    wanted.push_back(match);
+  } else {
+    for (const Descriptor& entry : description.index_entries) wanted.push_back(&entry);
+  }
+  for (const Descriptor* entry : wanted) {
+    Result<PlatformImage> image = DescribeEntry(client_, ref, *entry);
+    if (!image.ok()) return image.status();
+    description.platforms.push_back(std::move(image).value());
+  }
+  return description;
+}
+
+Result<PlatformManifest> ImageDescriber::SelectPlatformManifest(const Reference& reference,
+                                                                const Digest& digest,
+                                                                const Platform& want) {
+  const Reference by_digest = ByDigest(reference, digest);
+  Result<FetchedManifest> fetched = client_.Fetch(by_digest);
+  if (!fetched.ok()) return fetched.status();
+  std::string media_type;
+  const DocumentKind kind = KindOf(*fetched, media_type);
+  if (kind == DocumentKind::kIndex) {
+    Result<ImageIndex> index = ParseImageIndex(fetched->body);
+    if (!index.ok()) return index.status().WithContext(by_digest.String());
+    const Descriptor* match = SelectPlatform(*index, want);
+    if (match == nullptr) {
+      std::vector<Descriptor> entries;
+      for (const Descriptor& entry : index->manifests) {
+        if (!entry.IsAttestation()) entries.push_back(entry);
+      }
+      return NoSuchPlatform(want, reference, entries);
+    }
+    return PlatformManifest{.platform = match->platform.value_or(want),
+                            .digest = match->digest,
+                            .media_type = match->media_type};
+  }
+  if (kind != DocumentKind::kManifest) return UnsupportedKind(kind, by_digest.String(), media_type);
+  Result<PlatformImage> image =
+      DescribeManifest(client_, by_digest, *fetched, media_type, std::nullopt);
+  if (!image.ok()) return image.status();
+  if (!image->config_platform.Matches(want)) {
+    return WrongSinglePlatform(want, reference, image->config_platform);
+  }
+  return PlatformManifest{.platform = image->config_platform,
+                          .digest = image->manifest_digest,
+                          .media_type = media_type};
+}
+
+}  // namespace regdigest

@@ -1,0 +1,69 @@
+// RegistryClient: the Registry v2 / OCI distribution calls regdigest makes.
+// Resolve is one HEAD with the full Accept list (GET fallback when the
+// registry omits Docker-Content-Digest or refuses HEAD with 405, never after
+// an error such as 429); every body fetched (manifests and blobs) is verified
+// against its digest.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "client/http/http.h"
+#include "common/base/status.h"
+#include "common/image/digest.h"
+#include "common/image/reference.h"
+#include "common/registry/rate_limit.h"
+#include "common/registry/tool_config.h"
+
+namespace regdigest {
+
+struct ManifestDescriptor {
+  Digest digest;
+  std::string media_type;       // from Content-Type, parameters stripped
+  std::optional<int64_t> size;  // Content-Length when the registry sent it
+  // Docker Hub's rate-limit headers on the manifest answer, when present.
+  std::optional<RateLimit> rate_limit;
+};
+
+struct FetchedManifest {
+  ManifestDescriptor descriptor;
+  std::string body;  // the exact bytes, verified against descriptor.digest
+};
+
+class RegistryClient {
+ public:
+  RegistryClient(std::shared_ptr<Transport> transport, ToolConfig config);
+
+  // Tag (or digest) → manifest digest, HEAD only unless the registry forces a GET.
+  Result<ManifestDescriptor> Resolve(const Reference& reference);
+  // One HEAD of the manifest and never a GET (Docker Hub does not count HEADs
+  // against the pull limit): the rate-limit headers of the answer, nullopt
+  // when there are none. A 405 answer is used as it is; errors as Resolve's.
+  Result<std::optional<RateLimit>> HeadRateLimit(const Reference& reference);
+  // GET the manifest and verify its bytes.
+  Result<FetchedManifest> Fetch(const Reference& reference);
+  // GET /v2/<path>/blobs/<digest> (e.g. an image config) through the same
+  // endpoints, mirrors and auth as manifests; redirects to storage hosts are
+  // followed without credentials. kDigestMismatch when the bytes do not hash
+  // to `digest`, kProtocol when the blob is larger than max_bytes.
+  Result<std::string> FetchBlob(const Reference& repository, const Digest& digest,
+                                std::size_t max_bytes = 4 << 20);
+
+ private:
+  // One request for /v2/<path>/<suffix>, tried on each endpoint (mirrors first).
+  // `accept` is sent as the Accept header when non-empty; `what` names the
+  // object in error messages.
+  Result<HttpResponse> Send(const Reference& reference, const std::string& method,
+                            const std::string& suffix, const std::string& accept,
+                            const std::string& what);
+  Result<HttpResponse> SendManifest(const Reference& reference, const std::string& method);
+  Result<FetchedManifest> VerifiedBody(const Reference& reference, const HttpResponse& response);
+
+  std::shared_ptr<Transport> transport_;
+  ToolConfig config_;
+};
+
+}  // namespace regdigest

@@ -1,0 +1,36 @@
+// RunProcess: runs a program (no shell, PATH searched like execvp), feeds it
+// stdin, captures stdout and stderr, and kills it when a timeout expires.
+// Used to run Docker credential helpers (`docker-credential-<name> get`).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/base/status.h"
+
+namespace regdigest {
+
+struct ProcessResult {
+  // Exit status; 128 + signal number when the program was killed by a signal.
+  int exit_code = 0;
+  std::string stdout_text;
+  std::string stderr_text;  // truncated to kMaxProcessStderrBytes
+};
+
+inline constexpr std::size_t kMaxProcessStdoutBytes = 1024 * 1024;
+inline constexpr std::size_t kMaxProcessStderrBytes = 64 * 1024;
+
+// argv[0] is the program name, looked up in PATH unless it contains a '/'.
+// Errors (all kIo): program not found ("cannot run docker-credential-foo: not
+// found in PATH"), not executable, timeout (the program is killed with
+// SIGKILL), stdout larger than kMaxProcessStdoutBytes. A non-zero exit code
+// is not an error: it is returned in ProcessResult::exit_code.
+// A program that exits without reading its stdin does not raise SIGPIPE in
+// the caller. Safe to call from several threads at once.
+Result<ProcessResult> RunProcess(const std::vector<std::string>& argv, std::string_view stdin_text,
+                                 std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+}  // namespace regdigest

@@ -1,0 +1,64 @@
+#include "common/registry/endpoint.h"
+
+namespace regdigest {
+namespace {
+
+// Builds one endpoint from "host[:port]" or "scheme://host[:port]".
+Result<Endpoint> MakeEndpoint(std::string_view spec, const RegistrySettings& settings,
+                              const std::string& ca_file, bool mirror) {
+  const bool insecure = settings.insecure;
+  const bool has_scheme = spec.find("://") != std::string_view::npos;
+  std::string text = has_scheme ? std::string(spec) : "https://" + std::string(spec);
+  Result<Url> url = Url::Parse(text);
+  if (!url.ok()) {
+    return Status(StatusCode::kInvalidArgument, "invalid registry endpoint \"" + std::string(spec) +
+                                                    "\": " + url.status().message());
+  }
+  if (url->scheme != "http" && url->scheme != "https") {
+    return Status(StatusCode::kInvalidArgument,
+                  "registry endpoint \"" + std::string(spec) + "\" must use http or https");
+  }
+  const bool plain_ok = insecure || IsLoopbackHost(url->host);
+  Endpoint endpoint;
+  endpoint.authority = url->Authority();
+  endpoint.ca_file = ca_file;
+  endpoint.mirror = mirror;
+  if (has_scheme) {
+    endpoint.scheme = url->scheme;
+    if (endpoint.scheme == "http" && !plain_ok) {
+      return Status(StatusCode::kInvalidArgument,
+                    "refusing plain http for " + endpoint.authority +
+                        ": only loopback registries or ones marked \"insecure\" may use http");
+    }
+  } else {
+    // Like go-containerregistry: loopback and insecure registries speak http
+    // unless an explicit scheme or a CA file of their own says otherwise.
+    endpoint.scheme = (plain_ok && settings.ca_file.empty()) ? "http" : "https";
+  }
+  return endpoint;
+}
+
+}  // namespace
+
+Result<std::vector<Endpoint>> EndpointsFor(std::string_view domain, const ToolConfig& config) {
+  const RegistrySettings* settings = config.Find(domain);
+  RegistrySettings defaults;
+  if (settings == nullptr) settings = &defaults;
+  const std::string ca_file = !settings->ca_file.empty() ? settings->ca_file : config.ca_file;
+
+  std::vector<Endpoint> endpoints;
+  for (const std::string& mirror : settings->mirrors) {
+    Result<Endpoint> endpoint = MakeEndpoint(mirror, *settings, ca_file, true);
+    if (!endpoint.ok()) return endpoint.status();
+    endpoints.push_back(std::move(endpoint).value());
+  }
+  std::string own = settings->endpoint;
+  if (own.empty())
+    own = domain == "docker.io" ? std::string(kDockerHubEndpointHost) : std::string(domain);
+  Result<Endpoint> endpoint = MakeEndpoint(own, *settings, ca_file, false);
+  if (!endpoint.ok()) return endpoint.status();
+  endpoints.push_back(std::move(endpoint).value());
+  return endpoints;
+}
+
+}  // namespace regdigest

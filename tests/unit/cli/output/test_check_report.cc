@@ -1,0 +1,168 @@
+// Tests for common/check_report.h: states, counts and the four renderings.
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "cli/output/check_report.h"
+
+namespace regdigest {
+namespace {
+
+const std::string kOld = "sha256:" + std::string(64, 'a');
+const std::string kNew = "sha256:" + std::string(64, 'b');
+
+CheckReport SampleReport() {
+  CheckReport report;
+  report.name = "regdigest check";
+  report.rows = {
+      {"docker.io/library/nginx:1.25", kOld, kOld, CheckState::kOk, "", "regdigest.lock", 4, ""},
+      {"docker.io/library/redis:7", kOld, kNew, CheckState::kDrifted, "", "regdigest.lock", 11, ""},
+      {"ghcr.io/org/app:v1", kOld, "", CheckState::kMissing, "", "", 0, ""},
+      {"quay.io/x/y:1", "", "", CheckState::kError, "unauthorized: <denied> & \"gone\"", "", 0, ""},
+      {"alpine:3.19", "", kNew, CheckState::kUnpinned, "", "Dockerfile", 3, ""},
+  };
+  return report;
+}
+
+bool Contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+TEST_CASE("CheckStateName and CountStates") {
+  struct Case {
+    CheckState state;
+    const char* name;
+  };
+  const std::vector<Case> cases = {{CheckState::kOk, "ok"},
+                                   {CheckState::kDrifted, "drifted"},
+                                   {CheckState::kMissing, "missing"},
+                                   {CheckState::kUnpinned, "unpinned"},
+                                   {CheckState::kError, "error"}};
+  for (const Case& c : cases) {
+    SUBCASE(c.name) { CHECK(CheckStateName(c.state) == c.name); }
+  }
+  const CheckCounts counts = CountStates(SampleReport());
+  CHECK(counts.ok == 1);
+  CHECK(counts.drifted == 1);
+  CHECK(counts.missing == 1);
+  CHECK(counts.unpinned == 1);
+  CHECK(counts.errors == 1);
+  CHECK_FALSE(counts.AllOk());
+  CHECK(CountStates(CheckReport{}).AllOk());
+}
+
+TEST_CASE("RenderReportText aligns rows and summarises") {
+  const std::string text = RenderReportText(SampleReport());
+  struct Case {
+    const char* what;
+    std::string needle;
+  };
+  const std::vector<Case> cases = {
+      {"ok row", "ok        docker.io/library/nginx:1.25  " + kOld + "  [regdigest.lock:4]"},
+      {"drift row", "drifted   docker.io/library/redis:7     " + kOld + " -> " + kNew},
+      {"missing row", "missing   ghcr.io/org/app:v1            " + kOld + "\n"},
+      {"error row", "error     quay.io/x/y:1                 unauthorized: <denied>"},
+      {"unpinned row", "unpinned  alpine:3.19                   " + kNew + "  [Dockerfile:3]"},
+      {"summary", "5 checked: 1 ok, 1 drifted, 1 missing, 1 unpinned, 1 errors\n"},
+  };
+  for (const Case& c : cases) {
+    SUBCASE(c.what) { CHECK_MESSAGE(Contains(text, c.needle), text); }
+  }
+}
+
+TEST_CASE("RenderReportJson") {
+  const nlohmann::json json = nlohmann::json::parse(RenderReportJson(SampleReport()));
+  CHECK(json["name"] == "regdigest check");
+  CHECK(json["summary"]["total"] == 5);
+  CHECK(json["summary"]["drifted"] == 1);
+  CHECK(json["summary"]["errors"] == 1);
+  REQUIRE(json["results"].size() == 5);
+  const nlohmann::json& drift = json["results"][1];
+  CHECK(drift["state"] == "drifted");
+  CHECK(drift["expected"] == kOld);
+  CHECK(drift["current"] == kNew);
+  CHECK(drift["file"] == "regdigest.lock");
+  CHECK(drift["line"] == 11);
+  CHECK(json["results"][2]["current"].is_null());
+  CHECK(json["results"][3]["message"] == "unauthorized: <denied> & \"gone\"");
+  CHECK_FALSE(json["results"][2].contains("file"));
+}
+
+TEST_CASE("RenderReportJunit") {
+  const std::string xml = RenderReportJunit(SampleReport());
+  struct Case {
+    const char* what;
+    std::string needle;
+  };
+  const std::vector<Case> cases = {
+      {"declaration", "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"},
+      {"suite counts",
+       "<testsuite name=\"regdigest check\" tests=\"5\" failures=\"3\" errors=\"1\""},
+      {"passing case",
+       "<testcase classname=\"regdigest check\" name=\"docker.io/library/nginx:1.25\" "
+       "file=\"regdigest.lock\" line=\"4\"/>"},
+      {"drift failure", "<failure type=\"drifted\" message=\"docker.io/library/redis:7 drifted: " +
+                            kOld + " -&gt; " + kNew + "\">"},
+      {"error element", "<error type=\"error\""},
+      {"escaped message", "unauthorized: &lt;denied&gt; &amp; &quot;gone&quot;"},
+  };
+  for (const Case& c : cases) {
+    SUBCASE(c.what) { CHECK_MESSAGE(Contains(xml, c.needle), xml); }
+  }
+  SUBCASE("no raw markup from data") { CHECK_FALSE(Contains(xml, "<denied>")); }
+  SUBCASE("two changes of one reference are two distinct testcases") {
+    CheckReport drift;
+    drift.name = "regdigest drift";
+    drift.rows = {{"a:1", kOld, kNew, CheckState::kDrifted, "", "", 0, "2026-11-01T00:00:00Z"},
+                  {"a:1", kNew, kOld, CheckState::kDrifted, "", "", 0, "2026-11-02T00:00:00Z"}};
+    const std::string two = RenderReportJunit(drift);
+    CHECK(Contains(two, "name=\"a:1 changed at 2026-11-01T00:00:00Z\""));
+    CHECK(Contains(two, "name=\"a:1 changed at 2026-11-02T00:00:00Z\""));
+  }
+}
+
+TEST_CASE("RenderReportGithub") {
+  const std::string out = RenderReportGithub(SampleReport());
+  struct Case {
+    const char* what;
+    std::string needle;
+  };
+  const std::vector<Case> cases = {
+      {"notice for ok", "::notice file=regdigest.lock,line=4,title=regdigest ok::"},
+      {"error with line",
+       "::error file=regdigest.lock,line=11,title=regdigest drifted::"
+       "docker.io/library/redis:7 drifted: " +
+           kOld + " -> " + kNew + "\n"},
+      {"error without file", "::error title=regdigest missing::ghcr.io/org/app:v1 missing"},
+      {"unpinned",
+       "::error file=Dockerfile,line=3,title=regdigest unpinned::alpine:3.19 "
+       "unpinned: no digest pinned"},
+  };
+  for (const Case& c : cases) {
+    SUBCASE(c.what) { CHECK_MESSAGE(Contains(out, c.needle), out); }
+  }
+  SUBCASE("data escapes newlines and percent; properties escape : and ,") {
+    CheckReport report;
+    report.rows = {{"a:1", "", "", CheckState::kError, "50% broken\nnext", "dir,x/a:b", 2, ""}};
+    const std::string escaped = RenderReportGithub(report);
+    CHECK(Contains(escaped, "::error file=dir%2Cx/a%3Ab,line=2,"));
+    CHECK(Contains(escaped, "50%25 broken%0Anext"));
+  }
+}
+
+TEST_CASE("RenderReport picks the format and XmlEscape drops forbidden characters") {
+  const CheckReport report = SampleReport();
+  CHECK(RenderReport(report, ReportFormat::kText) == RenderReportText(report));
+  CHECK(RenderReport(report, ReportFormat::kJson) == RenderReportJson(report));
+  CHECK(RenderReport(report, ReportFormat::kJunit) == RenderReportJunit(report));
+  CHECK(RenderReport(report, ReportFormat::kGithub) == RenderReportGithub(report));
+  CHECK(XmlEscape(std::string("a\x01"
+                              "b\tc",
+                              5)) == "ab\tc");
+  CHECK(XmlEscape("'") == "&apos;");
+}
+
+}  // namespace
+}  // namespace regdigest

@@ -1,0 +1,277 @@
+// Tests for AuthTransport (client/auth_transport.h) under load: concurrent
+// requests sharing one token fetch, and PrefetchTokens asking for many
+// repository scopes in one token request. Uses the fake registry + token
+// server of tests/unit/fakes/fake_registry.h.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "client/auth/auth_transport.h"
+#include "tests/unit/fakes/fake_credentials.h"
+#include "tests/unit/fakes/fake_registry.h"
+
+namespace regdigest {
+namespace {
+
+using testing::CountingCredentials;
+using testing::FakeConfig;
+using testing::kRealm;
+using testing::kRegistry;
+using testing::Manifest;
+using testing::ScopeParam;
+using testing::TokenGet;
+using Clock = TokenCache::Clock;
+using FakeWorld = testing::FakeRegistryWorld;
+
+const AuthEntry kAlice{"alice", "s3cret", ""};
+
+TEST_CASE("AuthTransport: concurrent requests share one token fetch") {
+  for (const bool warm : {false, true}) {
+    CAPTURE(warm);
+    Clock::time_point now = Clock::now();
+    auto world = std::make_shared<FakeWorld>(FakeConfig{}, &now);
+    auto credentials = std::make_shared<CountingCredentials>(std::optional<AuthEntry>(kAlice));
+    AuthTransport transport(world, credentials,
+                            std::make_shared<TokenCache>([&now] { return now; }));
+    auto resolve = [&](int tag) {
+      HttpRequest request;
+      request.url = kRegistry + "/v2/a/manifests/" + std::to_string(tag);
+      request.auth = {"registry.test", "repository:a:pull"};
+      return transport.RoundTrip(request);
+    };
+    if (warm) REQUIRE(resolve(0)->status == 200);
+    constexpr int kThreads = 8;
+    std::vector<int> statuses(kThreads);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kThreads; ++i) {
+      threads.emplace_back([&, i] {
+        Result<HttpResponse> response = resolve(i + 1);
+        statuses[i] = response.ok() ? response->status : -1;
+      });
+    }
+    for (std::thread& thread : threads) thread.join();
+    for (int status : statuses) CHECK(status == 200);
+    const std::vector<std::string> log = world->Log();
+    const auto token_requests = std::count_if(log.begin(), log.end(), [](const std::string& l) {
+      return l.find(kRealm) != std::string::npos;
+    });
+    CHECK(token_requests == 1);
+    CHECK(credentials->lookups.size() == 1);
+    if (warm) CHECK(log.size() == 3 + kThreads);  // no further 401s once the challenge is known
+  }
+}
+
+TEST_CASE("AuthTransport::PrefetchTokens asks for many scopes in one token request") {
+  struct Case {
+    const char* name;
+    FakeConfig config;
+    std::vector<std::string> before;     // repositories resolved first (tag 1)
+    std::vector<std::string> prefetch;   // repositories prefetched
+    std::vector<std::string> tokens;     // token requests the prefetch made (any order)
+    std::vector<std::string> prefetch2;  // a second prefetch, if any
+    std::vector<std::string> tokens2;    // its token requests
+    StatusCode code = StatusCode::kOk;   // what the first prefetch returns
+    bool warm = true;  // the prefetched repositories then resolve with no token request
+    std::optional<AuthEntry> credentials = std::nullopt;
+    std::string origin = kRegistry;
+  };
+  const FakeConfig bearer;
+  FakeConfig single_scope;
+  single_scope.multi_scope = false;
+  FakeConfig basic;
+  basic.scheme = "basic";
+  FakeConfig wrong_password;
+  wrong_password.anonymous_pull = false;
+  wrong_password.password = "other";
+  std::vector<std::string> many, many_first, many_second, many_third;
+  for (int i = 0; i < 120; ++i) {
+    const std::string repo = "r" + std::to_string(i);
+    many.push_back(repo);
+    (i < 50 ? many_first : i < 100 ? many_second : many_third).push_back(repo);
+  }
+  auto token_get = [](const std::vector<std::string>& repos) {
+    std::string query;
+    for (const std::string& repo : repos) query += (query.empty() ? "" : "&") + ScopeParam(repo);
+    return TokenGet(query);
+  };
+
+  const std::vector<Case> cases = {
+      {"one request with a scope parameter per repository",
+       bearer,
+       {"a"},
+       {"a", "b", "c", "d"},
+       {token_get({"b", "c", "d"})},
+       {},
+       {}},
+      {"the origin may carry an explicit default port",
+       bearer,
+       {"a"},
+       {"b", "c"},
+       {token_get({"b", "c"})},
+       {},
+       {},
+       StatusCode::kOk,
+       true,
+       std::nullopt,
+       "https://registry.test:443"},
+      {"refused (400): one request per scope, and no multi-scope request after that",
+       single_scope,
+       {"a"},
+       {"b", "c", "d"},
+       {token_get({"b", "c", "d"}), token_get({"b"}), token_get({"c"}), token_get({"d"})},
+       {"e", "f"},
+       {token_get({"e"}), token_get({"f"})}},
+      {"scopes with a valid token are skipped",
+       bearer,
+       {"a", "b"},
+       {"a", "b", "c", "d"},
+       {token_get({"c", "d"})},
+       {"a", "b", "c", "d"},
+       {}},
+      {"one missing scope: a plain one-scope request",
+       single_scope,
+       {"a"},
+       {"a", "b"},
+       {token_get({"b"})},
+       {},
+       {}},
+      {"duplicates and empty scopes are dropped",
+       bearer,
+       {"a"},
+       {"b", "b", "", "c", "b"},
+       {token_get({"b", "c"})},
+       {},
+       {}},
+      {"at most 50 scopes per request",
+       bearer,
+       {"a"},
+       many,
+       {token_get(many_first), token_get(many_second), token_get(many_third)},
+       {},
+       {}},
+      {"basic registry: no-op",
+       basic,
+       {"a"},
+       {"b", "c"},
+       {},
+       {},
+       {},
+       StatusCode::kOk,
+       false,
+       kAlice},
+      {"no challenge known yet: no-op", bearer, {}, {"a", "b"}, {}, {}, {}, StatusCode::kOk, false},
+      {"credentials refused (401): no per-scope retries",
+       wrong_password,
+       {"a"},
+       {"b", "c"},
+       {TokenGet(ScopeParam("b") + "&" + ScopeParam("c") + "&account=alice", "Basic alice:s3cret")},
+       {},
+       {},
+       StatusCode::kUnauthorized,
+       false,
+       kAlice},
+  };
+  for (const Case& c : cases) {
+    INFO(std::string(c.name));
+    Clock::time_point now = Clock::now();
+    auto world = std::make_shared<FakeWorld>(c.config, &now);
+    auto credentials = std::make_shared<CountingCredentials>(c.credentials);
+    AuthTransport transport(world, credentials,
+                            std::make_shared<TokenCache>([&now] { return now; }));
+    auto resolve = [&](const std::string& repo) {
+      HttpRequest request;
+      request.url = kRegistry + "/v2/" + repo + "/manifests/1";
+      request.auth = {"registry.test", "repository:" + repo + ":pull"};
+      return transport.RoundTrip(request);
+    };
+    auto token_lines_since = [&](size_t from) {
+      std::vector<std::string> lines;
+      const std::vector<std::string> log = world->Log();
+      for (size_t i = from; i < log.size(); ++i) {
+        if (log[i].find(kRealm) != std::string::npos) lines.push_back(log[i]);
+      }
+      std::sort(lines.begin(), lines.end());
+      return lines;
+    };
+    auto scopes = [](const std::vector<std::string>& repos) {
+      std::vector<std::string> out;
+      for (const std::string& repo : repos) {
+        out.push_back(repo.empty() ? "" : "repository:" + repo + ":pull");
+      }
+      return out;
+    };
+    auto sorted = [](std::vector<std::string> lines) {
+      std::sort(lines.begin(), lines.end());
+      return lines;
+    };
+    for (const std::string& repo : c.before) (void)resolve(repo);
+
+    size_t mark = world->Log().size();
+    Status status = transport.PrefetchTokens(c.origin, "registry.test", scopes(c.prefetch));
+    CHECK(status.code() == c.code);
+    CHECK(token_lines_since(mark) == sorted(c.tokens));
+    CHECK(world->Log().size() == mark + c.tokens.size());  // token requests only
+    if (!c.prefetch2.empty()) {
+      mark = world->Log().size();
+      CHECK(transport.PrefetchTokens(c.origin, "registry.test", scopes(c.prefetch2)).ok());
+      CHECK(token_lines_since(mark) == sorted(c.tokens2));
+    }
+    CHECK(credentials->lookups.size() <= 1);
+    if (!c.warm) continue;
+    // Every prefetched repository now resolves at once: no 401, no token request.
+    mark = world->Log().size();
+    std::vector<std::string> resolved = c.prefetch;
+    resolved.insert(resolved.end(), c.prefetch2.begin(), c.prefetch2.end());
+    std::erase(resolved, "");
+    for (const std::string& repo : resolved) {
+      CAPTURE(repo);
+      Result<HttpResponse> response = resolve(repo);
+      REQUIRE_MESSAGE(response.ok(), response.status().ToString());
+      CHECK(response->status == 200);
+    }
+    CHECK(world->Log().size() == mark + resolved.size());
+  }
+}
+
+TEST_CASE("AuthTransport: a prefetched token that lacks a scope is replaced once") {
+  FakeConfig config;
+  config.first_scope_only = true;  // as token servers that cap the scopes of one token
+  Clock::time_point now = Clock::now();
+  auto world = std::make_shared<FakeWorld>(config, &now);
+  auto credentials = std::make_shared<CountingCredentials>(std::optional<AuthEntry>());
+  AuthTransport transport(world, credentials, std::make_shared<TokenCache>([&now] { return now; }));
+  auto resolve = [&](const std::string& repo) {
+    HttpRequest request;
+    request.url = kRegistry + "/v2/" + repo + "/manifests/1";
+    request.auth = {"registry.test", "repository:" + repo + ":pull"};
+    Result<HttpResponse> response = transport.RoundTrip(request);
+    return response.ok() ? response->status : -1;
+  };
+  REQUIRE(resolve("a") == 200);
+  const size_t mark = world->Log().size();
+  CHECK(transport
+            .PrefetchTokens(kRegistry, "registry.test", {"repository:b:pull", "repository:c:pull"})
+            .ok());
+  CHECK(resolve("b") == 200);
+  CHECK(resolve("c") == 200);
+  CHECK(resolve("c") == 200);
+  const std::vector<std::string> log = world->Log();
+  const std::vector<std::string> expected = {
+      TokenGet(ScopeParam("b") + "&" + ScopeParam("c")),  // grants b only
+      Manifest("b", "1", "Bearer tok2"),
+      Manifest("c", "1", "Bearer tok2"),  // 401 insufficient_scope
+      TokenGet(ScopeParam("c")),
+      Manifest("c", "1", "Bearer tok3"),
+      Manifest("c", "1", "Bearer tok3"),
+  };
+  CHECK(std::vector<std::string>(log.begin() + static_cast<std::ptrdiff_t>(mark), log.end()) ==
+        expected);
+}
+
+}  // namespace
+}  // namespace regdigest

@@ -1,0 +1,313 @@
+// Tests for CurlTransport (client/curl_transport.h) against a tiny HTTP/1.1
+// server running on loopback (or a Unix socket) inside the test process
+// (tests/unit/fakes/loopback_http_server.h).
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "client/http/curl_transport.h"
+#include "tests/unit/fakes/loopback_http_server.h"
+
+namespace regdigest {
+namespace {
+
+bool Contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+TEST_CASE("CurlTransport exchanges requests with a loopback server") {
+  const std::string digest = "sha256:" + std::string(64, 'a');
+  struct Case {
+    std::string name;
+    std::string method;
+    std::string body;
+    std::string reply;
+    int status;
+    std::string response_body;
+    std::vector<std::pair<std::string, std::vector<std::string>>> response_fields;
+    std::vector<std::string> request_contains;
+  };
+  const std::vector<Case> cases = {
+      {"GET with repeated header fields",
+       "GET",
+       "",
+       Reply("200 OK",
+             "Docker-Content-Digest: " + digest + "\r\nLink: <a>\r\nlink: <b>\r\nX-Empty:\r\n",
+             "hello"),
+       200,
+       "hello",
+       {{"Docker-Content-Digest", {digest}}, {"Link", {"<a>", "<b>"}}, {"X-Empty", {""}}},
+       {"GET /v2/x HTTP/1.1\r\n", "Authorization: Bearer tok\r\n", "User-Agent: regdigest/"}},
+      {"HEAD reads no body",
+       "HEAD",
+       "",
+       "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n",
+       200,
+       "",
+       {{"Content-Length", {"100"}}},
+       {"HEAD /v2/x HTTP/1.1\r\n"}},
+      {"error status is a response",
+       "GET",
+       "",
+       Reply("404 Not Found", "", "{\"errors\":[]}"),
+       404,
+       "{\"errors\":[]}",
+       {},
+       {}},
+      {"POST sends the body as is",
+       "POST",
+       "grant_type=password&scope=a%20b",
+       Reply("200 OK", "", "{}"),
+       200,
+       "{}",
+       {},
+       {"POST /v2/x HTTP/1.1\r\n", "Content-Length: 31\r\n"}},
+      {"PUT sends the body",
+       "PUT",
+       "data",
+       Reply("201 Created", "", ""),
+       201,
+       "",
+       {},
+       {"PUT /v2/x HTTP/1.1\r\n"}},
+      {"interim response headers are dropped",
+       "GET",
+       "",
+       "HTTP/1.1 100 Continue\r\nX-Interim: 1\r\n\r\n" + Reply("200 OK", "X-Final: 2\r\n", "ok"),
+       200,
+       "ok",
+       {{"X-Interim", {}}, {"X-Final", {"2"}}},
+       {}},
+      {"chunked body",
+       "GET",
+       "",
+       "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n",
+       200,
+       "abcde",
+       {},
+       {}},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.name);
+    LoopbackServer server([&](const SeenRequest&) { return c.reply; });
+    CurlTransport transport(CurlOptions{});
+    HttpRequest request;
+    request.method = c.method;
+    request.url = server.Url("/v2/x");
+    request.body = c.body;
+    request.headers.Add("Authorization", "Bearer tok");
+    auto response = transport.RoundTrip(request);
+    REQUIRE_MESSAGE(response.ok(), response.status().ToString());
+    CHECK(response->status == c.status);
+    CHECK(response->body == c.response_body);
+    CHECK(response->url == request.url);
+    for (const auto& [name, values] : c.response_fields) {
+      CAPTURE(name);
+      CHECK(response->headers.GetAll(name) == values);
+    }
+    auto seen = server.requests();
+    REQUIRE(seen.size() == 1);
+    for (const auto& text : c.request_contains) CHECK_MESSAGE(Contains(seen[0].head, text), text);
+    CHECK(seen[0].body == c.body);
+    CHECK_FALSE(Contains(seen[0].head, "Expect:"));
+    CHECK_FALSE(Contains(seen[0].head, "x-www-form-urlencoded"));
+    CHECK_FALSE(Contains(seen[0].head, "Accept-Encoding"));
+  }
+}
+
+TEST_CASE("CurlTransport enforces size caps and timeouts") {
+  struct Case {
+    std::string name;
+    std::string reply;
+    int delay_ms;
+    StatusCode code;
+    std::string message;
+    bool transient;  // worth another attempt (client/attempt_transport.h)
+  };
+  const std::string big(100, 'x');
+  std::string many_fields;
+  for (int i = 0; i < 6; ++i) many_fields += "X-Field-" + std::to_string(i) + ": v\r\n";
+  const std::vector<Case> cases = {
+      {"body with Content-Length over the cap", Reply("200 OK", "", big), 0, StatusCode::kProtocol,
+       "response body exceeds 10 bytes", false},
+      {"chunked body over the cap",
+       "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n64\r\n" + big + "\r\n0\r\n\r\n", 0,
+       StatusCode::kProtocol, "response body exceeds 10 bytes", false},
+      {"close-delimited body over the cap", "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n" + big, 0,
+       StatusCode::kProtocol, "response body exceeds 10 bytes", false},
+      {"headers over the cap", Reply("200 OK", "X-Big: " + std::string(300, 'h') + "\r\n", ""), 0,
+       StatusCode::kProtocol, "response headers exceed 200 bytes", false},
+      {"more header fields than allowed", Reply("200 OK", many_fields, ""), 0,
+       StatusCode::kProtocol, "more than 5 header fields", false},
+      {"slow server", Reply("200 OK", "", ""), 800, StatusCode::kTransport,
+       "timed out after 200 ms", true},
+      {"body shorter than its Content-Length",
+       "HTTP/1.1 200 OK\r\nContent-Length: 8\r\nConnection: close\r\n\r\nabc", 0,
+       StatusCode::kTransport, "GET http://127.0.0.1:", true},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.name);
+    LoopbackServer server([&](const SeenRequest&) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(c.delay_ms));
+      return c.reply;
+    });
+    CurlOptions options;
+    options.max_body_bytes = 10;
+    options.max_header_bytes = 200;
+    options.max_header_fields = 5;
+    options.timeout = std::chrono::milliseconds(200);
+    CurlTransport transport(options);
+    HttpRequest request;
+    request.url = server.Url("/v2/");
+    bool transient = !c.transient;
+    auto response = transport.Attempt(request, &transient);
+    REQUIRE_FALSE(response.ok());
+    CHECK(response.status().code() == c.code);
+    CHECK_MESSAGE(Contains(response.status().message(), c.message), response.status().message());
+    CHECK(transient == c.transient);
+  }
+}
+
+int UnusedPort() {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+TEST_CASE("CurlTransport reports requests that get no response") {
+  LoopbackServer plain_http([](const SeenRequest&) { return Reply("200 OK", "", ""); }, "",
+                            "HTTP/1.1 400 Bad Request\r\n\r\n");
+  const std::string refused = "127.0.0.1:" + std::to_string(UnusedPort());
+  struct Case {
+    std::string name;
+    std::string method;
+    std::string url;
+    std::string header_value;
+    StatusCode code;
+    std::vector<std::string> message;
+    bool transient;  // worth another attempt
+  };
+  const std::vector<Case> cases = {
+      {"connection refused",
+       "GET",
+       "http://" + refused + "/v2/?X-Amz-Signature=s3cr3t",
+       "",
+       StatusCode::kTransport,
+       {"connection refused", refused},
+       true},
+      {"TLS to a plain HTTP server",
+       "GET",
+       "https://127.0.0.1:" + std::to_string(plain_http.port()) + "/v2/",
+       "",
+       StatusCode::kTransport,
+       {"TLS", "https://127.0.0.1:" + std::to_string(plain_http.port())},
+       false},
+      {"not a URL", "GET", "not a url", "", StatusCode::kInvalidArgument, {}, false},
+      {"unsupported scheme",
+       "GET",
+       "ftp://127.0.0.1/x",
+       "",
+       StatusCode::kInvalidArgument,
+       {},
+       false},
+      {"empty URL", "GET", "", "", StatusCode::kInvalidArgument, {}, false},
+      {"header injection",
+       "GET",
+       plain_http.Url("/v2/"),
+       "a\r\nX-Evil: 1",
+       StatusCode::kInvalidArgument,
+       {"X-Test"},
+       false},
+      {"bad method",
+       "GE T",
+       plain_http.Url("/v2/"),
+       "",
+       StatusCode::kInvalidArgument,
+       {"method"},
+       false},
+  };
+  CurlTransport transport(CurlOptions{});
+  for (const auto& c : cases) {
+    CAPTURE(c.name);
+    HttpRequest request;
+    request.method = c.method;
+    request.url = c.url;
+    if (!c.header_value.empty()) request.headers.Add("X-Test", c.header_value);
+    bool transient = !c.transient;
+    auto response = transport.Attempt(request, &transient);
+    REQUIRE_FALSE(response.ok());
+    CHECK(response.status().code() == c.code);
+    CHECK(transient == c.transient);
+    for (const auto& text : c.message) {
+      CHECK_MESSAGE(Contains(response.status().message(), text), response.status().message());
+    }
+    CHECK_FALSE(Contains(response.status().message(), "X-Evil"));
+    CHECK_FALSE(Contains(response.status().message(), "s3cr3t"));  // no query in messages
+  }
+  CHECK(plain_http.connections() == 1);  // only the TLS case got as far as connecting
+}
+
+TEST_CASE("CurlTransport reuses connections across requests and threads") {
+  LoopbackServer server(
+      [](const SeenRequest& r) { return Reply("200 OK", "", r.head.substr(0, r.head.find(' '))); });
+  CurlTransport transport(CurlOptions{});
+  constexpr int kThreads = 4;
+  constexpr int kPerThread = 10;
+  std::atomic<int> good{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < kPerThread; ++i) {
+        HttpRequest request;
+        request.method = i % 2 == 0 ? "GET" : "DELETE";
+        request.url = server.Url("/v2/");
+        auto response = transport.RoundTrip(request);
+        if (response.ok() && response->status == 200 && response->body == request.method) ++good;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  CHECK(good == kThreads * kPerThread);
+  CHECK(server.requests().size() == kThreads * kPerThread);
+  CHECK(server.connections() >= 1);
+  CHECK(server.connections() <= kThreads);
+}
+
+TEST_CASE("CurlTransport talks over a Unix socket") {
+  const std::string path = "/tmp/regdigest-test-" + std::to_string(::getpid()) + ".sock";
+  LoopbackServer server([](const SeenRequest&) { return Reply("200 OK", "", "{\"Version\":1}"); },
+                        path);
+  CurlOptions options;
+  options.unix_socket_path = path;
+  CurlTransport transport(options);
+  HttpRequest request;
+  request.url = "http://localhost/v1.43/version";
+  auto response = transport.RoundTrip(request);
+  REQUIRE_MESSAGE(response.ok(), response.status().ToString());
+  CHECK(response->body == "{\"Version\":1}");
+  auto seen = server.requests();
+  REQUIRE(seen.size() == 1);
+  CHECK(Contains(seen[0].head, "GET /v1.43/version HTTP/1.1\r\n"));
+
+  CurlOptions missing;
+  missing.unix_socket_path = path + ".missing";
+  auto failed = CurlTransport(missing).RoundTrip(request);
+  REQUIRE_FALSE(failed.ok());
+  CHECK(failed.status().code() == StatusCode::kTransport);
+  CHECK_MESSAGE(Contains(failed.status().message(), missing.unix_socket_path),
+                failed.status().message());
+}
+
+}  // namespace
+}  // namespace regdigest

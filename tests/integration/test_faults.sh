@@ -129,6 +129,7 @@ rd_assert_eq "reset forever: 2 GETs" "2" "$(count_after "$before" GET "$MANIFEST
 # --- response slower than the timeout ---
 rd_fault 'slow delay=3 times=1 method=HEAD'
 before="$(rd_proxy_lines)"
+before_slow="$before"
 timed_rd --timeout 1 resolve "$REF"
 rd_assert_rc "slow once (3 s, --timeout 1): retried, exit 0" 0
 rd_assert_eq "slow once: digest" "$digest" "$RD_OUT"
@@ -140,7 +141,13 @@ timed_rd --timeout 1 --retries 1 resolve "$REF"
 rd_assert_rc "slow forever: exit 3" 3
 rd_assert_contains "slow forever: says it timed out" "$RD_ERR" "timed out after 1000 ms"
 rd_assert_contains "slow forever: gave up after 2 attempts" "$RD_ERR" "gave up after 2 attempts"
-sleep 2  # let the proxy's sleeping handlers finish before the next section
+# The proxy logs a slowed request when its handler finishes, after regdigest gave
+# up on it: wait (bounded) until all four slowed HEADs of the two runs above are
+# logged, so that none lands in the next section's requests. No fixed sleep.
+for _ in $(seq 100); do
+  (($(count_after "$before_slow" HEAD "$MANIFESTS") >= 4)) && break
+  sleep 0.1
+done
 
 # --- Docker-Content-Digest missing on HEAD: GET fallback ---
 rd_fault 'strip-header name=Docker-Content-Digest method=HEAD'

@@ -42,12 +42,29 @@ std::string Status::ToString() const {
   return out;
 }
 
+Status Status::WithHttpStatus(int http_status) const {
+  Status out = *this;
+  if (!ok()) out.http_status_ = http_status;
+  return out;
+}
+
+Status Status::WithRegistryCode(std::string registry_code) const {
+  Status out = *this;
+  if (!ok()) out.registry_code_ = std::move(registry_code);
+  return out;
+}
+
+Status Status::WithRetryable(bool retryable) const {
+  Status out = *this;
+  if (!ok()) out.retryable_ = retryable;
+  return out;
+}
+
 Status Status::WithContext(std::string_view prefix) const {
   if (ok()) return *this;
-  std::string msg(prefix);
-  msg += ": ";
-  msg += message_;
-  return Status(code_, std::move(msg));
+  Status out = *this;
+  out.message_ = std::string(prefix) + ": " + message_;
+  return out;
 }
 
 }  // namespace regdigest

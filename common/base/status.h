@@ -1,6 +1,9 @@
 // Status and Result<T>: the one error type shared by every regdigest module.
-// A Status carries a code (what kind of failure) and a message for a person;
-// the command line maps codes to exit status in one place (cli/exit_status.h).
+// A Status carries a code (what kind of failure), a message for a person and
+// optional structured detail (the HTTP status, the registry's error code,
+// whether a retry may help), so that no code decides from message text. The
+// command line maps codes to exit status in one place (cli/output/exit_status.h).
+// Values; not synchronised (copy them between threads).
 #pragma once
 
 #include <cassert>
@@ -42,12 +45,30 @@ class [[nodiscard]] Status {
   // "not found: manifest unknown" style text for people.
   std::string ToString() const;
 
-  // Returns a copy whose message is "prefix: message" (code unchanged).
+  // Structured detail, set by whoever saw it and kept by WithContext.
+  // The HTTP status of the answer that failed; 0 when no HTTP answer was involved.
+  int http_status() const { return http_status_; }
+  // The registry's error code (distribution spec: "MANIFEST_UNKNOWN", "DENIED",
+  // "TOOMANYREQUESTS", ...); empty when the answer had none.
+  const std::string& registry_code() const { return registry_code_; }
+  // Whether the same request may succeed if sent again (connection refused or
+  // reset, timeouts, HTTP 429/502/503/504). Decided where the failure is seen.
+  bool retryable() const { return retryable_; }
+
+  // Copies with one detail set (no effect on an ok Status).
+  Status WithHttpStatus(int http_status) const;
+  Status WithRegistryCode(std::string registry_code) const;
+  Status WithRetryable(bool retryable) const;
+
+  // Returns a copy whose message is "prefix: message" (code and detail unchanged).
   Status WithContext(std::string_view prefix) const;
 
  private:
   StatusCode code_ = StatusCode::kOk;
   std::string message_;
+  int http_status_ = 0;
+  std::string registry_code_;
+  bool retryable_ = false;
 };
 
 // Either a value or a non-ok Status (C++20 has no std::expected yet).

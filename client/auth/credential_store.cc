@@ -11,6 +11,14 @@ constexpr mode_t kConfigFileMode = 0600;
 
 std::string HelperProgram(const std::string& helper) { return "docker-credential-" + helper; }
 
+// Go's strings.TrimSpace, for the ASCII whitespace a helper prints.
+std::string_view TrimSpace(std::string_view text) {
+  constexpr std::string_view kSpace = " \t\n\v\f\r";
+  const std::size_t begin = text.find_first_not_of(kSpace);
+  if (begin == std::string_view::npos) return {};
+  return text.substr(begin, text.find_last_not_of(kSpace) - begin + 1);
+}
+
 }  // namespace
 
 DockerCredentialStore::DockerCredentialStore(std::string config_path)
@@ -45,9 +53,8 @@ Result<std::optional<AuthEntry>> DockerCredentialStore::LookupInHelper(
       processes_.Run({HelperProgram(helper), "get"}, server, kDefaultProcessTimeout);
   if (!run.ok()) return run.status();
   if (run->exit_code != 0) {
-    // Helpers answer "credentials not found in native keychain" with exit 1.
-    if (run->stdout_text.find("not found") != std::string::npos ||
-        run->stderr_text.find("not found") != std::string::npos) {
+    // The protocol's "not found" answer (see kCredentialsNotFoundMessage).
+    if (TrimSpace(run->stdout_text) == kCredentialsNotFoundMessage) {
       return std::optional<AuthEntry>();
     }
     return Status(StatusCode::kIo, HelperProgram(helper) + " get failed with exit status " +

@@ -23,6 +23,14 @@
 
 namespace regdigest {
 
+// What a credential helper prints on stdout (exit status non-zero) when it
+// has no credentials for the server: errCredentialsNotFoundMessage in
+// github.com/docker/docker-credential-helpers/credentials/error.go. Docker's
+// client (client.Get) compares the whitespace-trimmed stdout with it exactly;
+// so does Lookup, and any other failure is an error.
+inline constexpr std::string_view kCredentialsNotFoundMessage =
+    "credentials not found in native keychain";
+
 class DockerCredentialStore : public CredentialSource {
  public:
   // With the real file system and processes.

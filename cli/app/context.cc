@@ -1,19 +1,19 @@
 #include "cli/app/context.h"
 
 #include <cmath>
-#include <cstdlib>
 #include <iostream>
 
 #include "client/registry/transport_stack.h"
-#include "client/sys/file_io.h"
 
 namespace regdigest {
 
-std::string DefaultToolConfigPath() {
-  if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg != nullptr && *xdg != '\0') {
-    return std::string(xdg) + "/regdigest/config.json";
+std::string DefaultToolConfigPath() { return DefaultToolConfigPath(RealEnvironment()); }
+
+std::string DefaultToolConfigPath(const Environment& env) {
+  if (std::optional<std::string> xdg = NonEmptyVariable(env, "XDG_CONFIG_HOME")) {
+    return *xdg + "/regdigest/config.json";
   }
-  return HomeDirectory() + "/.config/regdigest/config.json";
+  return HomeDirectory(env) + "/.config/regdigest/config.json";
 }
 
 namespace {
@@ -32,15 +32,16 @@ void ApplyCommandLine(const GlobalOptions& options, ToolConfig& config) {
 }  // namespace
 
 Result<ToolConfig> LoadToolConfig(const GlobalOptions& options) {
+  return LoadToolConfig(options, RealEnvironment(), RealFiles());
+}
+
+Result<ToolConfig> LoadToolConfig(const GlobalOptions& options, const Environment& env,
+                                  FileSystem& files) {
   std::string path = options.config_path;
-  if (path.empty()) {
-    if (const char* env = std::getenv("REGDIGEST_CONFIG"); env != nullptr && *env != '\0') {
-      path = env;
-    }
-  }
+  if (path.empty()) path = NonEmptyVariable(env, "REGDIGEST_CONFIG").value_or("");
   const bool explicit_path = !path.empty();
-  if (!explicit_path) path = DefaultToolConfigPath();
-  Result<std::optional<std::string>> text = ReadFileIfExists(path);
+  if (!explicit_path) path = DefaultToolConfigPath(env);
+  Result<std::optional<std::string>> text = files.ReadFileIfExists(path);
   if (!text.ok()) return text.status();
   ToolConfig config;
   if (text->has_value()) {

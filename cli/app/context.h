@@ -1,6 +1,8 @@
 // Options every command shares (-v, --config, --ca-file, --host, --retries,
 // --timeout) and what they load:
 // the regdigest config file and the registry transport built from it.
+// The config lookup reads the environment and files through Environment and
+// FileSystem (client/sys), so it is unit-tested with in-memory fakes.
 #pragma once
 
 #include <memory>
@@ -9,6 +11,8 @@
 #include "client/auth/auth_transport.h"
 #include "client/auth/credential_store.h"
 #include "client/http/http.h"
+#include "client/sys/environment.h"
+#include "client/sys/file_io.h"
 #include "common/base/status.h"
 #include "common/registry/tool_config.h"
 
@@ -23,13 +27,20 @@ struct GlobalOptions {
   double timeout_seconds = 0;  // --timeout: per-request total timeout; 0: the config's
 };
 
-// ~/.config/regdigest/config.json (honouring $XDG_CONFIG_HOME).
-std::string DefaultToolConfigPath();
+// $XDG_CONFIG_HOME/regdigest/config.json when XDG_CONFIG_HOME is set and
+// non-empty, else <home>/.config/regdigest/config.json (HomeDirectory: $HOME,
+// else the passwd entry).
+std::string DefaultToolConfigPath();  // with RealEnvironment()
+std::string DefaultToolConfigPath(const Environment& env);
 
-// Loads the config file: an explicit path (--config or $REGDIGEST_CONFIG) must
-// exist; the default path may be absent (built-in defaults then). --retries
-// and --timeout override what it says.
-Result<ToolConfig> LoadToolConfig(const GlobalOptions& options);
+// Loads the config file, looked up in this order: --config, then
+// $REGDIGEST_CONFIG (when non-empty), then DefaultToolConfigPath. An explicit
+// path (the first two) must exist (kUsage otherwise); the default path may be
+// absent (built-in defaults then). A file that does not parse is kUsage naming
+// it. --retries and --timeout override what it says.
+Result<ToolConfig> LoadToolConfig(const GlobalOptions& options);  // real environment and files
+Result<ToolConfig> LoadToolConfig(const GlobalOptions& options, const Environment& env,
+                                  FileSystem& files);
 
 // Everything a registry command needs, built once per run.
 struct RegistryContext {

@@ -1,6 +1,6 @@
 // CredentialSource: where the auth layer asks for a registry's credentials.
 // The real implementation reads Docker's config.json and credential helpers
-// (client/credential_store.h); tests can supply fixed credentials.
+// (client/auth/credential_store.h); tests can supply fixed credentials.
 #pragma once
 
 #include <optional>

@@ -2,11 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include <cstdlib>
 #include <nlohmann/json.hpp>
-
-#include "client/sys/file_io.h"
-#include "client/sys/process.h"
 
 namespace regdigest {
 namespace {
@@ -15,20 +11,34 @@ constexpr mode_t kConfigFileMode = 0600;
 
 std::string HelperProgram(const std::string& helper) { return "docker-credential-" + helper; }
 
+// Go's strings.TrimSpace, for the ASCII whitespace a helper prints.
+std::string_view TrimSpace(std::string_view text) {
+  constexpr std::string_view kSpace = " \t\n\v\f\r";
+  const std::size_t begin = text.find_first_not_of(kSpace);
+  if (begin == std::string_view::npos) return {};
+  return text.substr(begin, text.find_last_not_of(kSpace) - begin + 1);
+}
+
 }  // namespace
 
 DockerCredentialStore::DockerCredentialStore(std::string config_path)
-    : path_(std::move(config_path)) {}
+    : DockerCredentialStore(std::move(config_path), RealFiles(), RealProcesses()) {}
 
-std::string DockerCredentialStore::DefaultPath() {
-  if (const char* dir = std::getenv("DOCKER_CONFIG"); dir != nullptr && *dir != '\0') {
-    return std::string(dir) + "/config.json";
+DockerCredentialStore::DockerCredentialStore(std::string config_path, FileSystem& files,
+                                             ProcessRunner& processes)
+    : path_(std::move(config_path)), files_(files), processes_(processes) {}
+
+std::string DockerCredentialStore::DefaultPath() { return DefaultPath(RealEnvironment()); }
+
+std::string DockerCredentialStore::DefaultPath(const Environment& env) {
+  if (std::optional<std::string> dir = NonEmptyVariable(env, "DOCKER_CONFIG")) {
+    return *dir + "/config.json";
   }
-  return HomeDirectory() + "/.docker/config.json";
+  return HomeDirectory(env) + "/.docker/config.json";
 }
 
 Result<DockerConfig> DockerCredentialStore::Load() {
-  Result<std::optional<std::string>> text = ReadFileIfExists(path_);
+  Result<std::optional<std::string>> text = files_.ReadFileIfExists(path_);
   if (!text.ok()) return text.status();
   if (!text->has_value()) return DockerConfig{};
   Result<DockerConfig> config = ParseDockerConfig(**text);
@@ -39,12 +49,12 @@ Result<DockerConfig> DockerCredentialStore::Load() {
 Result<std::optional<AuthEntry>> DockerCredentialStore::LookupInHelper(
     const std::string& helper, std::string_view registry_domain) {
   const std::string server = DockerConfigKey(registry_domain);
-  Result<ProcessResult> run = RunProcess({HelperProgram(helper), "get"}, server);
+  Result<ProcessResult> run =
+      processes_.Run({HelperProgram(helper), "get"}, server, kDefaultProcessTimeout);
   if (!run.ok()) return run.status();
   if (run->exit_code != 0) {
-    // Helpers answer "credentials not found in native keychain" with exit 1.
-    if (run->stdout_text.find("not found") != std::string::npos ||
-        run->stderr_text.find("not found") != std::string::npos) {
+    // The protocol's "not found" answer (see kCredentialsNotFoundMessage).
+    if (TrimSpace(run->stdout_text) == kCredentialsNotFoundMessage) {
       return std::optional<AuthEntry>();
     }
     return Status(StatusCode::kIo, HelperProgram(helper) + " get failed with exit status " +
@@ -84,7 +94,8 @@ Status DockerCredentialStore::Store(std::string_view registry_domain, std::strin
     nlohmann::json input = {{"ServerURL", DockerConfigKey(registry_domain)},
                             {"Username", username},
                             {"Secret", password}};
-    Result<ProcessResult> run = RunProcess({HelperProgram(helper), "store"}, input.dump());
+    Result<ProcessResult> run =
+        processes_.Run({HelperProgram(helper), "store"}, input.dump(), kDefaultProcessTimeout);
     if (!run.ok()) return run.status();
     if (run->exit_code != 0) {
       return Status(StatusCode::kIo, HelperProgram(helper) + " store failed with exit status " +
@@ -92,12 +103,12 @@ Status DockerCredentialStore::Store(std::string_view registry_domain, std::strin
     }
     return Status::Ok();
   }
-  Result<std::optional<std::string>> text = ReadFileIfExists(path_);
+  Result<std::optional<std::string>> text = files_.ReadFileIfExists(path_);
   if (!text.ok()) return text.status();
   Result<std::string> updated =
       ConfigWithAuth(text->value_or(""), registry_domain, username, password);
   if (!updated.ok()) return updated.status().WithContext(path_);
-  return WriteFileAtomic(path_, *updated, kConfigFileMode);
+  return files_.WriteFileAtomic(path_, *updated, kConfigFileMode);
 }
 
 Status DockerCredentialStore::Erase(std::string_view registry_domain) {
@@ -105,8 +116,8 @@ Status DockerCredentialStore::Erase(std::string_view registry_domain) {
   if (!config.ok()) return config.status();
   const std::string helper = CredentialHelperFor(*config, registry_domain);
   if (!helper.empty()) {
-    Result<ProcessResult> run =
-        RunProcess({HelperProgram(helper), "erase"}, DockerConfigKey(registry_domain));
+    Result<ProcessResult> run = processes_.Run(
+        {HelperProgram(helper), "erase"}, DockerConfigKey(registry_domain), kDefaultProcessTimeout);
     if (!run.ok()) return run.status();
     if (run->exit_code != 0) {
       return Status(StatusCode::kIo, HelperProgram(helper) + " erase failed with exit status " +
@@ -118,11 +129,11 @@ Status DockerCredentialStore::Erase(std::string_view registry_domain) {
     return Status(StatusCode::kNotFound,
                   "not logged in to " + std::string(registry_domain) + " in " + path_);
   }
-  Result<std::optional<std::string>> text = ReadFileIfExists(path_);
+  Result<std::optional<std::string>> text = files_.ReadFileIfExists(path_);
   if (!text.ok()) return text.status();
   Result<std::string> updated = ConfigWithoutAuth(text->value_or(""), registry_domain);
   if (!updated.ok()) return updated.status().WithContext(path_);
-  return WriteFileAtomic(path_, *updated, kConfigFileMode);
+  return files_.WriteFileAtomic(path_, *updated, kConfigFileMode);
 }
 
 }  // namespace regdigest

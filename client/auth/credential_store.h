@@ -2,6 +2,10 @@
 // Reads $DOCKER_CONFIG/config.json (default ~/.docker/config.json): "auths"
 // entries, identity tokens, and "credsStore"/"credHelpers" by running
 // docker-credential-<name>. login/logout write the same file (mode 0600).
+// Files and helper processes go through FileSystem and ProcessRunner
+// (client/sys), so tests can run it against in-memory fakes.
+// Thread safety: Lookup may be called from several threads; Store and Erase
+// are for one thread (login, logout).
 #pragma once
 
 #include <map>
@@ -11,17 +15,33 @@
 #include <string_view>
 
 #include "client/auth/credential_source.h"
+#include "client/sys/environment.h"
+#include "client/sys/file_io.h"
+#include "client/sys/process.h"
 #include "common/auth/docker_config.h"
 #include "common/base/status.h"
 
 namespace regdigest {
 
+// What a credential helper prints on stdout (exit status non-zero) when it
+// has no credentials for the server: errCredentialsNotFoundMessage in
+// github.com/docker/docker-credential-helpers/credentials/error.go. Docker's
+// client (client.Get) compares the whitespace-trimmed stdout with it exactly;
+// so does Lookup, and any other failure is an error.
+inline constexpr std::string_view kCredentialsNotFoundMessage =
+    "credentials not found in native keychain";
+
 class DockerCredentialStore : public CredentialSource {
  public:
+  // With the real file system and processes.
   explicit DockerCredentialStore(std::string config_path);
+  // `files` and `processes` must outlive the store.
+  DockerCredentialStore(std::string config_path, FileSystem& files, ProcessRunner& processes);
 
-  // $DOCKER_CONFIG/config.json, else ~/.docker/config.json.
-  static std::string DefaultPath();
+  // $DOCKER_CONFIG/config.json when DOCKER_CONFIG is set and non-empty, else
+  // <home>/.docker/config.json (HomeDirectory: $HOME, else the passwd entry).
+  static std::string DefaultPath();  // DefaultPath(RealEnvironment())
+  static std::string DefaultPath(const Environment& env);
 
   const std::string& path() const { return path_; }
 
@@ -40,6 +60,8 @@ class DockerCredentialStore : public CredentialSource {
                                                   std::string_view registry_domain);
 
   std::string path_;
+  FileSystem& files_;
+  ProcessRunner& processes_;
   std::mutex mutex_;
   std::map<std::string, std::optional<AuthEntry>, std::less<>> cache_;
 };

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "client/history/history_schema.h"
+#include "client/sys/environment.h"
 #include "client/sys/file_io.h"
 
 namespace regdigest {
@@ -33,25 +34,6 @@ Status ReadObservations(SqliteStatement& statement, std::vector<Observation>& ou
     if (!*row) return Status::Ok();
     out.push_back(ReadObservation(statement));
   }
-}
-
-Status CreateParentDirectories(const std::string& path) {
-  namespace fs = std::filesystem;
-  const fs::path parent = fs::path(path).parent_path();
-  if (parent.empty()) return Status::Ok();
-  std::error_code error;
-  if (fs::is_directory(parent, error)) return Status::Ok();
-  // Each directory created is private to the user (0700).
-  fs::path partial;
-  for (const fs::path& component : parent) {
-    partial /= component;
-    if (fs::exists(partial, error)) continue;
-    if (!fs::create_directory(partial, error) && error) {
-      return Status(StatusCode::kIo, "cannot create " + partial.string() + ": " + error.message());
-    }
-    fs::permissions(partial, fs::perms::owner_all, error);
-  }
-  return Status::Ok();
 }
 
 // PRAGMA journal_mode=WAL needs a moment alone with the file; when another

@@ -277,4 +277,15 @@ Result<ProcessResult> RunProcess(const std::vector<std::string>& argv, std::stri
   return result;
 }
 
+Result<ProcessResult> SystemProcessRunner::Run(const std::vector<std::string>& argv,
+                                               std::string_view stdin_text,
+                                               std::chrono::milliseconds timeout) {
+  return RunProcess(argv, stdin_text, timeout);
+}
+
+ProcessRunner& RealProcesses() {
+  static SystemProcessRunner* const runner = new SystemProcessRunner();
+  return *runner;
+}
+
 }  // namespace regdigest

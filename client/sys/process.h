@@ -1,6 +1,10 @@
 // RunProcess: runs a program (no shell, PATH searched like execvp), feeds it
 // stdin, captures stdout and stderr, and kills it when a timeout expires.
 // Used to run Docker credential helpers (`docker-credential-<name> get`).
+// ProcessRunner puts it behind an interface so that callers can be tested
+// with a fake; SystemProcessRunner is the one real implementation.
+// Thread safety: RunProcess and SystemProcessRunner may be called from
+// several threads at once.
 #pragma once
 
 #include <chrono>
@@ -22,6 +26,7 @@ struct ProcessResult {
 
 inline constexpr std::size_t kMaxProcessStdoutBytes = 1024 * 1024;
 inline constexpr std::size_t kMaxProcessStderrBytes = 64 * 1024;
+inline constexpr std::chrono::milliseconds kDefaultProcessTimeout = std::chrono::seconds(30);
 
 // argv[0] is the program name, looked up in PATH unless it contains a '/'.
 // Errors (all kIo): program not found ("cannot run docker-credential-foo: not
@@ -31,6 +36,25 @@ inline constexpr std::size_t kMaxProcessStderrBytes = 64 * 1024;
 // A program that exits without reading its stdin does not raise SIGPIPE in
 // the caller. Safe to call from several threads at once.
 Result<ProcessResult> RunProcess(const std::vector<std::string>& argv, std::string_view stdin_text,
-                                 std::chrono::milliseconds timeout = std::chrono::seconds(30));
+                                 std::chrono::milliseconds timeout = kDefaultProcessTimeout);
+
+class ProcessRunner {
+ public:
+  virtual ~ProcessRunner() = default;
+  // As RunProcess.
+  virtual Result<ProcessResult> Run(const std::vector<std::string>& argv,
+                                    std::string_view stdin_text,
+                                    std::chrono::milliseconds timeout) = 0;
+};
+
+// RunProcess.
+class SystemProcessRunner : public ProcessRunner {
+ public:
+  Result<ProcessResult> Run(const std::vector<std::string>& argv, std::string_view stdin_text,
+                            std::chrono::milliseconds timeout) override;
+};
+
+// The process-wide SystemProcessRunner (never destroyed).
+ProcessRunner& RealProcesses();
 
 }  // namespace regdigest

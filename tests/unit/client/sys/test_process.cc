@@ -91,5 +91,15 @@ TEST_CASE("RunProcess rejects an empty command") {
   CHECK(result.status().code() == StatusCode::kInvalidArgument);
 }
 
+TEST_CASE("RealProcesses() is RunProcess behind the ProcessRunner interface") {
+  ProcessRunner& runner = RealProcesses();
+  auto result = runner.Run({"sh", "-c", "cat; echo err >&2; exit 4"}, "in", milliseconds(10000));
+  REQUIRE_MESSAGE(result.ok(), result.status().ToString());
+  CHECK(result->exit_code == 4);
+  CHECK(result->stdout_text == "in");
+  CHECK(result->stderr_text == "err\n");
+  CHECK(runner.Run({}, "", milliseconds(1000)).status().code() == StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace regdigest

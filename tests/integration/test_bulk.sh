@@ -82,20 +82,30 @@ rd_assert_contains "missing tag: the others still resolved" "$RD_OUT" "$(sed -n 
 # --- progress line: on a terminal only, and never with --quiet ---
 # `script` gives the command a pseudo-terminal; what it shows is captured.
 printf '%s' "$input" >"$RD_TMP/refs200.txt"
-# Its exit status is the command's; callers only look at the output.
-on_tty() { script -qec "$(printf '%q ' "$@")" /dev/null </dev/null | tr -d '\000' || true; }
-tty_out="$(on_tty "$RD_BIN" resolve --file "$RD_TMP/refs200.txt")"
+# on_tty CMD...: sets tty_out (what the terminal showed) and tty_rc (the
+# command's exit status: script -e passes it on).
+on_tty() {
+  tty_rc=0
+  script -qec "$(printf '%q ' "$@")" /dev/null </dev/null >"$RD_TMP/tty.raw" || tty_rc=$?
+  tty_out="$(tr -d '\000' <"$RD_TMP/tty.raw")"
+}
+on_tty "$RD_BIN" resolve --file "$RD_TMP/refs200.txt"
+rd_assert_eq "progress on a TTY: exit 0" "0" "$tty_rc"
 rd_assert_contains "progress on a TTY: final count and rate" "$tty_out" "resolved 200/200 ("
 rd_assert_contains "progress on a TTY: failures counted" "$tty_out" "/s), 0 failed"
 rd_assert_contains "progress on a TTY: line cleared before the results" "$tty_out" $'\r\033[K'
 rd_assert_contains "progress on a TTY: results still printed" "$tty_out" \
   "$(sed -n 200p <<<"$expected")"
-tty_out="$(on_tty "$RD_BIN" resolve --quiet --file "$RD_TMP/refs200.txt")"
+on_tty "$RD_BIN" resolve --quiet --file "$RD_TMP/refs200.txt"
+rd_assert_eq "--quiet on a TTY: exit 0" "0" "$tty_rc"
+rd_assert_contains "--quiet on a TTY: results printed" "$tty_out" "$(sed -n 200p <<<"$expected")"
 rd_assert_not_contains "--quiet on a TTY: no progress" "$tty_out" "resolved 200/200"
 rd_run "$RD_BIN" resolve --file "$RD_TMP/refs200.txt"
 rd_assert_not_contains "stderr not a TTY: no progress" "$RD_ERR" "resolved"
 printf '%s\n' "$REG_HOST/bulk/app:v1" "$REG_HOST/bulk/app:gone" >"$RD_TMP/refs2.txt"
-tty_out="$(on_tty "$RD_BIN" resolve --file "$RD_TMP/refs2.txt")"
+on_tty "$RD_BIN" resolve --file "$RD_TMP/refs2.txt"
+rd_assert_eq "progress on a TTY, a missing tag: exit 3" "3" "$tty_rc"
+rd_assert_contains "progress on a TTY, a missing tag: not found" "$tty_out" "not found"
 rd_assert_contains "progress on a TTY: a failure counted" "$tty_out" "resolved 2/2 ("
 rd_assert_contains "progress on a TTY: 1 failed" "$tty_out" "/s), 1 failed"
 
@@ -172,7 +182,9 @@ class Proxy(BaseHTTPRequestHandler):
             state["total"] += 1
             state["max"] = max(state["max"], state["now"])
         try:
-            time.sleep(0.02)  # so that overlapping requests do overlap here
+            # Long enough that, even on a loaded machine, requests sent together
+            # are in flight together here.
+            time.sleep(0.1)
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             conn = http.client.HTTPConnection("127.0.0.1", upstream_port, timeout=30)
             headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}

@@ -7,7 +7,7 @@
 #   - a mirror lacking the tag (404) or down is skipped, the registry answers;
 #   - an explicit http:// endpoint or mirror is refused for a non-loopback host
 #     before any request (exit 3: the reference cannot be resolved);
-#   - a URL with user:password@ (config endpoint, token realm) is refused
+#   - a URL with user:password@ (config endpoint, token realm, redirect) is refused
 #     without echoing the password.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -119,5 +119,14 @@ rd_assert_contains "token realm with user:password@: the reason" "$RD_ERR" \
   "unusable token realm"
 rd_assert_not_contains "token realm with user:password@: stderr has no password" "$RD_ERR" "$SECRET"
 rd_assert_not_contains "token realm with user:password@: stdout has no password" "$RD_OUT" "$SECRET"
+
+rd_fault "redirect method=HEAD path=/manifests/ host=alice:$SECRET@127.0.0.1"
+rd_rd -vv resolve "$PROXY_HOST/s/app:1"
+rd_assert_rc "redirect to user:password@: exit 3" 3
+rd_assert_contains "redirect to user:password@: the reason" "$RD_ERR" \
+  "must not contain user information"
+rd_assert_not_contains "redirect to user:password@: stderr has no password" "$RD_ERR" "$SECRET"
+rd_assert_eq "redirect to user:password@: the target was never asked" "0" \
+  "$(jq -r 'select(.listener == "redirect-target") | .path' "$PROXY_LOG" | wc -l | tr -d ' ')"
 
 rd_finish

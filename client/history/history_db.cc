@@ -179,7 +179,8 @@ Result<std::vector<Observation>> HistoryDb::ObservationsForChangesSince(std::int
   recent->BindInt64(1, since);
   Status read = ReadObservations(*recent, in_window);
   for (std::size_t i = 0; read.ok() && i < in_window.size(); ++i) {
-    if (i == 0 || in_window[i].reference != in_window[i - 1].reference) {
+    // in_window[i - 1] has been moved into observations: compare with its copy there.
+    if (i == 0 || in_window[i].reference != observations.back().reference) {
       before->Reset();
       before->BindText(1, in_window[i].reference);
       before->BindInt64(2, since);

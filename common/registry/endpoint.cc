@@ -3,6 +3,15 @@
 namespace regdigest {
 namespace {
 
+// The spec as error messages may show it: user information (user:password@) hidden.
+std::string Shown(std::string_view spec) {
+  const size_t at = spec.find('@');
+  if (at == std::string_view::npos) return std::string(spec);
+  const size_t scheme = spec.find("://");
+  const size_t start = (scheme == std::string_view::npos || scheme > at) ? 0 : scheme + 3;
+  return std::string(spec.substr(0, start)) + "***" + std::string(spec.substr(at));
+}
+
 // Builds one endpoint from "host[:port]" or "scheme://host[:port]".
 Result<Endpoint> MakeEndpoint(std::string_view spec, const RegistrySettings& settings,
                               const std::string& ca_file, bool mirror) {
@@ -11,12 +20,12 @@ Result<Endpoint> MakeEndpoint(std::string_view spec, const RegistrySettings& set
   std::string text = has_scheme ? std::string(spec) : "https://" + std::string(spec);
   Result<Url> url = Url::Parse(text);
   if (!url.ok()) {
-    return Status(StatusCode::kInvalidArgument, "invalid registry endpoint \"" + std::string(spec) +
-                                                    "\": " + url.status().message());
+    return Status(StatusCode::kInvalidArgument,
+                  "invalid registry endpoint \"" + Shown(spec) + "\": " + url.status().message());
   }
   if (url->scheme != "http" && url->scheme != "https") {
     return Status(StatusCode::kInvalidArgument,
-                  "registry endpoint \"" + std::string(spec) + "\" must use http or https");
+                  "registry endpoint \"" + Shown(spec) + "\" must use http or https");
   }
   const bool plain_ok = insecure || IsLoopbackHost(url->host);
   Endpoint endpoint;

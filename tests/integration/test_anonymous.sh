@@ -93,16 +93,31 @@ rd_assert_eq "good + missing (json): second keeps its input" "$REG_HOST/$REPO:no
   "$(jq -r '.[1].input' <<<"$RD_OUT")"
 
 # --- invalid reference: exit 2 and no request reaches the registry ---
-before="$(rd_registry_request_count)"
-rd_rd resolve "$REG_HOST/UPPER:tag"
+# (Markers before and after: once the second is logged, any request regdigest
+# made would be logged too; no sleep.)
+mark1="$(rd_registry_sync)"
+rd_rd resolve "$REG_HOST/$REPO:oci"
+mark2="$(rd_registry_sync)"
+between="$(rd_registry_requests_between "$mark1" "$mark2")"
+rd_assert_eq "sanity: the markers show a valid resolve's request, one line" "1" \
+  "$(grep -c . <<<"$between")"
+rd_assert_contains "sanity: that line is its HEAD" "$between" \
+  "\"HEAD /v2/$REPO/manifests/oci HTTP/1.1\" 200 "
+mark1="$(rd_registry_sync)"
+rd_rd -vv resolve "$REG_HOST/UPPER:tag"
+mark2="$(rd_registry_sync)"
 rd_assert_rc "invalid reference: exit 2" 2
-rd_assert_ne "invalid reference: an error on stderr" "" "$RD_ERR"
+rd_assert_contains "invalid reference: stderr says why" "$RD_ERR" "invalid reference"
+rd_assert_contains "invalid reference: stderr names it" "$RD_ERR" "UPPER:tag"
 rd_assert_eq "invalid reference: nothing on stdout" "" "$RD_OUT"
-sleep 0.3
-rd_assert_eq "invalid reference: registry saw no request" "$before" "$(rd_registry_request_count)"
+rd_assert_eq "invalid reference: regdigest logged no request at -vv" "" \
+  "$(grep -E '^regdigest: debug: [A-Z]+ https?://' <<<"$RD_ERR" || [[ $? == 1 ]])"
+rd_assert_eq "invalid reference: registry saw no request" "" \
+  "$(rd_registry_requests_between "$mark1" "$mark2")"
 
 rd_rd resolve "$REG_HOST/$REPO:schema2" "$REG_HOST/UPPER:tag"
 rd_assert_rc "valid + invalid reference: exit 2" 2
+rd_assert_contains "valid + invalid reference: stderr says why" "$RD_ERR" "invalid reference"
 
 # --- nothing listening: exit 3 ---
 closed="$(rd_free_port)"

@@ -61,6 +61,7 @@ rm -f "$DOCKER_CONFIG/config.json"
 rd_rd resolve "$REF"
 keep
 rd_assert_rc "no config.json at all: exit 3" 3
+rd_assert_contains "no config.json at all: stderr says unauthorized" "$RD_ERR" "unauthorized"
 
 # --- login keeps the other keys, writes mode 0600; resolve then works ---
 rd_docker_config "{\"auths\": {\"other.example:5000\": {\"auth\": \"$(rd_b64 other:pw)\"}}, \"psFormat\": \"table {{.ID}}\", \"credHelpers\": {\"gcr.io\": \"gcloud\"}}"
@@ -101,13 +102,17 @@ rd_assert_eq "logout: other entries kept" "$(rd_b64 other:pw)|table {{.ID}}" \
 rd_rd resolve "$REF"
 keep
 rd_assert_rc "resolve after logout: exit 3" 3
+rd_assert_contains "resolve after logout: stderr says unauthorized" "$RD_ERR" "unauthorized"
 
 # --- no secret in any output, at any verbosity ---
 out="$(<"$ALL_OUTPUT")"
 rd_assert_not_contains "password never printed" "$out" "$REG_PASSWORD"
 rd_assert_not_contains "base64 credentials never printed" "$out" "$AUTH_B64"
 rd_assert_not_contains "wrong password never printed" "$out" "wrong-password"
-rd_assert_ne "-vv produced debug output (so the secrecy checks mean something)" "" \
-  "$(grep -v '^$' "$ALL_OUTPUT" | grep -v '^sha256:' | head -1)"
+# The secrecy checks mean something only if -vv really logged the requests and the auth.
+rd_assert_match "-vv produced debug lines (so the secrecy checks mean something)" '^[1-9][0-9]+$' \
+  "$(grep -c '^regdigest: debug: ' "$ALL_OUTPUT")"
+rd_assert_contains "-vv logged the credentials' use, never their value" "$out" \
+  "regdigest: debug: credentials for $REG_HOST: from config.json"
 
 rd_finish

@@ -36,6 +36,14 @@ push_repos() {
   for ((i = 0; i < n; i++)); do printf '%s%d %s\n' "$prefix" "$i" "$(<"$RD_TMP/pushed-$i")"; done
 }
 
+# count GREP_ARGS... TEXT: matching lines of TEXT (0 when none); a grep error
+# (exit 2) prints "grep failed", so it never reads as a count.
+count() {
+  local text="${*: -1}" rc=0
+  grep -c "${@:1:$#-1}" <<<"$text" || rc=$?
+  ((rc <= 1)) || echo "grep failed (exit $rc)"
+}
+
 rd_start_registry token
 use_alice "$REG_HOST"
 
@@ -60,12 +68,12 @@ rd_assert_eq "200 tags: output in input order" "${expected%$'\n'}" "$RD_OUT"
 rd_assert_eq "200 tags: exactly 1 token request" "1" "$(($(token_lines) - tok_before))"
 new_reg="$(reg_log_after "$reg_before")"
 rd_assert_eq "200 tags: registry saw 201 HEADs of manifests (1 answered 401)" "201" \
-  "$(grep -cE '"HEAD /v2/bulk/app/manifests/v[0-9]+ HTTP/[0-9.]+"' <<<"$new_reg" || true)"
+  "$(count -E '"HEAD /v2/bulk/app/manifests/v[0-9]+ HTTP/[0-9.]+"' "$new_reg")"
 rd_assert_eq "200 tags: exactly 1 HEAD answered 401" "1" \
-  "$(grep -cE '"HEAD /v2/bulk/app/manifests/[^ ]+ HTTP/[0-9.]+" 401 ' <<<"$new_reg" || true)"
-rd_assert_eq "200 tags: no GET" "0" "$(grep -cE '"GET /' <<<"$new_reg" || true)"
+  "$(count -E '"HEAD /v2/bulk/app/manifests/[^ ]+ HTTP/[0-9.]+" 401 ' "$new_reg")"
+rd_assert_eq "200 tags: no GET" "0" "$(count -E '"GET /' "$new_reg")"
 rd_assert_eq "200 tags: no request other than those HEADs" "201" \
-  "$(grep -cE '"(GET|HEAD|POST|PUT|PATCH|DELETE) /' <<<"$new_reg" || true)"
+  "$(count -E '"(GET|HEAD|POST|PUT|PATCH|DELETE) /' "$new_reg")"
 
 # --- --file - with an invalid line, then also a missing tag ---
 bad_input="$REG_HOST/bulk/app:v1"$'\n# comment\n\n'"$REG_HOST/Bad_Repo:x"$'\n'"$REG_HOST/bulk/app:v2"$'\n'
@@ -82,20 +90,30 @@ rd_assert_contains "missing tag: the others still resolved" "$RD_OUT" "$(sed -n 
 # --- progress line: on a terminal only, and never with --quiet ---
 # `script` gives the command a pseudo-terminal; what it shows is captured.
 printf '%s' "$input" >"$RD_TMP/refs200.txt"
-# Its exit status is the command's; callers only look at the output.
-on_tty() { script -qec "$(printf '%q ' "$@")" /dev/null </dev/null | tr -d '\000' || true; }
-tty_out="$(on_tty "$RD_BIN" resolve --file "$RD_TMP/refs200.txt")"
+# on_tty CMD...: sets tty_out (what the terminal showed) and tty_rc (the
+# command's exit status: script -e passes it on).
+on_tty() {
+  tty_rc=0
+  script -qec "$(printf '%q ' "$@")" /dev/null </dev/null >"$RD_TMP/tty.raw" || tty_rc=$?
+  tty_out="$(tr -d '\000' <"$RD_TMP/tty.raw")"
+}
+on_tty "$RD_BIN" resolve --file "$RD_TMP/refs200.txt"
+rd_assert_eq "progress on a TTY: exit 0" "0" "$tty_rc"
 rd_assert_contains "progress on a TTY: final count and rate" "$tty_out" "resolved 200/200 ("
 rd_assert_contains "progress on a TTY: failures counted" "$tty_out" "/s), 0 failed"
 rd_assert_contains "progress on a TTY: line cleared before the results" "$tty_out" $'\r\033[K'
 rd_assert_contains "progress on a TTY: results still printed" "$tty_out" \
   "$(sed -n 200p <<<"$expected")"
-tty_out="$(on_tty "$RD_BIN" resolve --quiet --file "$RD_TMP/refs200.txt")"
+on_tty "$RD_BIN" resolve --quiet --file "$RD_TMP/refs200.txt"
+rd_assert_eq "--quiet on a TTY: exit 0" "0" "$tty_rc"
+rd_assert_contains "--quiet on a TTY: results printed" "$tty_out" "$(sed -n 200p <<<"$expected")"
 rd_assert_not_contains "--quiet on a TTY: no progress" "$tty_out" "resolved 200/200"
 rd_run "$RD_BIN" resolve --file "$RD_TMP/refs200.txt"
 rd_assert_not_contains "stderr not a TTY: no progress" "$RD_ERR" "resolved"
 printf '%s\n' "$REG_HOST/bulk/app:v1" "$REG_HOST/bulk/app:gone" >"$RD_TMP/refs2.txt"
-tty_out="$(on_tty "$RD_BIN" resolve --file "$RD_TMP/refs2.txt")"
+on_tty "$RD_BIN" resolve --file "$RD_TMP/refs2.txt"
+rd_assert_eq "progress on a TTY, a missing tag: exit 3" "3" "$tty_rc"
+rd_assert_contains "progress on a TTY, a missing tag: not found" "$tty_out" "not found"
 rd_assert_contains "progress on a TTY: a failure counted" "$tty_out" "resolved 2/2 ("
 rd_assert_contains "progress on a TTY: 1 failed" "$tty_out" "/s), 1 failed"
 
@@ -172,7 +190,9 @@ class Proxy(BaseHTTPRequestHandler):
             state["total"] += 1
             state["max"] = max(state["max"], state["now"])
         try:
-            time.sleep(0.02)  # so that overlapping requests do overlap here
+            # Long enough that, even on a loaded machine, requests sent together
+            # are in flight together here.
+            time.sleep(0.1)
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             conn = http.client.HTTPConnection("127.0.0.1", upstream_port, timeout=30)
             headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
@@ -244,9 +264,9 @@ rd_assert_rc "HTTP/2, 60 tags: exit 0" 0
 rd_assert_eq "HTTP/2, 60 tags: output in input order" "$h2_expected" "$RD_OUT"
 new_reg="$(reg_log_after "$reg_before")"
 rd_assert_eq "HTTP/2: the registry saw 60 manifest HEADs over HTTP/2.0" "60" \
-  "$(grep -cE '"HEAD /v2/h2/app/manifests/h[0-9]+ HTTP/2.0" 200 ' <<<"$new_reg" || true)"
+  "$(count -E '"HEAD /v2/h2/app/manifests/h[0-9]+ HTTP/2.0" 200 ' "$new_reg")"
 rd_assert_eq "HTTP/2: -vv names the protocol of each request" "60" \
-  "$(grep -c 'HEAD https://.*/v2/h2/app/manifests/h[0-9]* -> 200 (HTTP/2)' <<<"$RD_ERR" || true)"
+  "$(count 'HEAD https://.*/v2/h2/app/manifests/h[0-9]* -> 200 (HTTP/2)' "$RD_ERR")"
 rd_assert_eq "HTTP/2: all 60 requests came over one connection" "1" \
   "$(grep -o 'http.request.remoteaddr="[^"]*"' <<<"$new_reg" | sort -u | wc -l | tr -d ' ')"
 # Most requests in progress at once, from each one's end time and duration.

@@ -22,23 +22,29 @@ done
 for cmd in "${COMMANDS[@]}"; do
   rd_rd "$cmd" --help
   rd_assert_rc "regdigest $cmd --help: exit 0" 0
-  rd_assert_ne "regdigest $cmd --help: prints usage" "" "$RD_OUT"
+  rd_assert_contains "regdigest $cmd --help: prints its usage" "$RD_OUT" "Usage: regdigest $cmd "
 done
 
 # --- usage errors: exit 2 ---
 rd_rd
 rd_assert_rc "no command: exit 2" 2
+rd_assert_contains "no command: says a subcommand is required" "$RD_ERR" "A subcommand is required"
 rd_rd frobnicate
 rd_assert_rc "unknown command: exit 2" 2
-rd_assert_ne "unknown command: message on stderr" "" "$RD_ERR"
+rd_assert_contains "unknown command: names it" "$RD_ERR" 'unknown command "frobnicate"'
+rd_assert_contains "unknown command: points to --help" "$RD_ERR" "Run 'regdigest --help' for usage."
 rd_rd resolve --no-such-flag x
 rd_assert_rc "unknown option: exit 2" 2
+rd_assert_contains "unknown option: names it" "$RD_ERR" "--no-such-flag"
 rd_rd resolve
 rd_assert_rc "resolve without references: exit 2" 2
+rd_assert_contains "resolve without references: says so" "$RD_ERR" "resolve needs references"
 rd_rd ref -o yaml ubuntu
 rd_assert_rc "ref -o yaml (bad format): exit 2" 2
+rd_assert_contains "ref -o yaml: names the formats" "$RD_ERR" "yaml not in {text,json}"
 rd_rd check -o yaml
 rd_assert_rc "check -o yaml (bad format): exit 2" 2
+rd_assert_contains "check -o yaml: names the formats" "$RD_ERR" "yaml not in {text,json,junit,github}"
 
 # --- invalid UTF-8 in a reference: a clean usage error in every format ---
 rd_rd ref -o json $'ubuntu\xff'

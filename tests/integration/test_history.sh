@@ -86,6 +86,7 @@ rd_assert_rc "history -o junit: valid XML (xmllint)" 0
 rd_assert_contains "history -o junit: the change is a failure" "$(<"$RD_TMP/history.xml")" \
   "<failure type=\"drifted\" message=\"$app drifted: $d1 -&gt; $d2 at "
 rd_rd history --db "$db" "$app" -o github
+rd_assert_rc "history -o github: exit 1" 1
 rd_assert_contains "history -o github: an ::error for the change" "$RD_OUT" "::error title=regdigest drifted::$app drifted: $d1 -> $d2"
 rd_rd history --db "$db" 'Bad_Ref'
 rd_assert_rc "history of an invalid reference: exit 2" 2
@@ -96,27 +97,44 @@ rd_assert_rc "drift --since 1h: exit 1" 1
 rd_assert_match "drift: old -> new with the time of change" \
   "^drifted +$app +$d1 -> $d2 at [0-9-]{10}T[0-9:]{8}Z" "$RD_OUT"
 rd_assert_not_contains "drift: the tag that did not move is not listed" "$RD_OUT" "$stable"
+# The window boundary: a change observed exactly at --since is in the window.
+changed_at="$(grep -oE ' at [0-9-]{10}T[0-9:]{8}Z' <<<"$RD_OUT" | head -n1 | cut -c5-)"
+rd_assert_match "drift: the time of change" '^[0-9-]{10}T[0-9:]{8}Z$' "$changed_at"
+rd_rd drift --db "$db" --since "$changed_at"
+rd_assert_rc "drift --since exactly the time of change: exit 1" 1
+rd_assert_contains "drift --since exactly the time of change: listed" "$RD_OUT" \
+  "$app  $d1 -> $d2 at $changed_at"
+rd_rd drift --db "$db" --since "$(date -u -d "$changed_at + 1 second" +%Y-%m-%dT%H:%M:%SZ)"
+rd_assert_rc "drift --since one second after the change: exit 0" 0
+rd_assert_contains "drift --since one second after the change: nothing" "$RD_OUT" \
+  "no recorded digest changed since"
 rd_rd drift --db "$db" --since 1h -o json
+rd_assert_rc "drift -o json: exit 1" 1
 rd_assert_eq "drift -o json: the change" "$app drifted $d1 $d2" \
   "$(jq -r '.results[] | "\(.reference) \(.state) \(.expected) \(.current)"' <<<"$RD_OUT")"
 rd_rd drift --db "$db" --since 1h -o junit
+rd_assert_rc "drift -o junit: exit 1" 1
 printf '%s\n' "$RD_OUT" >"$RD_TMP/drift.xml"
 rd_run xmllint --noout "$RD_TMP/drift.xml"
 rd_assert_rc "drift -o junit: valid XML (xmllint)" 0
 rd_assert_contains "drift -o junit: one test, one failure" "$(<"$RD_TMP/drift.xml")" \
   'tests="1" failures="1" errors="0" skipped="0"'
 rd_rd drift --db "$db" --since 1h --all -o junit
+rd_assert_rc "drift --all -o junit: exit 1" 1
 rd_assert_contains "drift --all -o junit: the unmoved tag is a passing testcase" "$RD_OUT" \
   "<testcase classname=\"regdigest drift\" name=\"$stable\"/>"
 rd_rd drift --db "$db" --since "$(date -u -d '+1 hour' +%Y-%m-%dT%H:%M:%SZ)"
 rd_assert_rc "drift --since a future RFC 3339 time: exit 0" 0
 rd_assert_contains "drift with nothing in the window: says so" "$RD_OUT" "no recorded digest changed since"
 quiet_db="$RD_TMP/dbs/quiet.db"
-rd_rd record --db "$quiet_db" "$stable"
-rd_rd record --db "$quiet_db" "$stable"
+for n in 1 2; do
+  rd_rd record --db "$quiet_db" "$stable"
+  rd_assert_rc "record $n of an unmoved tag: exit 0" 0
+done
 rd_rd drift --db "$quiet_db" --since 1h
 rd_assert_rc "drift when nothing changed: exit 0" 0
 rd_rd drift --db "$quiet_db" --since 1h -o junit
+rd_assert_rc "drift -o junit with no drift: exit 0" 0
 printf '%s\n' "$RD_OUT" >"$RD_TMP/quiet.xml"
 rd_run xmllint --noout "$RD_TMP/quiet.xml"
 rd_assert_rc "drift -o junit with no drift: valid XML" 0
@@ -196,6 +214,7 @@ for w in 1 2 3 4; do
 done
 rd_assert_eq "concurrent record: all 48 observations stored" "48" "$(rows "$conc_db")"
 rd_rd history --db "$conc_db" "$REG_HOST/conc/app:t7" -o json
+rd_assert_rc "concurrent record: history exit 0" 0
 rd_assert_eq "concurrent record: 4 observations of one tag, one digest" "4 1" \
   "$(jq -r '"\(.observations) \(.timeline | length)"' <<<"$RD_OUT")"
 
@@ -246,6 +265,7 @@ rd_assert_eq "record without --db or XDG_DATA_HOME: ~/.local/share/regdigest/his
 # --- help ---
 for cmd in record history drift; do
   rd_rd "$cmd" --help
+  rd_assert_rc "$cmd --help: exit 0" 0
   rd_assert_contains "$cmd --help: exit statuses in the footer" "$RD_OUT" "Exit status:"
 done
 

@@ -183,7 +183,7 @@ if RD_DOCKERD_OPTIONAL=1 rd_start_dockerd; then
   rd_rd inspect --platform local "$R/multi/oci:v1"
   rd_assert_contains "inspect --platform local, text: shows the image ID" "$RD_OUT" "${id:7:12}"
 else
-  echo "SKIP: engine part (dockerd could not start: $RD_DOCKERD_ERROR)"
+  rd_skip_part "engine part: dockerd could not start ($RD_DOCKERD_ERROR)"
 fi
 
 rd_finish

@@ -107,6 +107,7 @@ done
 rd_assert_contains "second pin: everything already pinned" "$RD_OUT" \
   "k8s.yaml: 4 already pinned"
 rd_rd pin --dry-run "${FILES[@]}"
+rd_assert_rc "second dry-run: exit 0" 0
 rd_assert_eq "second dry-run: no diff" "" "$RD_OUT"
 
 # --- pin --check: all ok, with HEAD requests only ---
@@ -119,6 +120,7 @@ rd_assert_eq "check: 9 distinct tags, 9 HEAD requests and nothing else" "9 9" \
     '"(GET|HEAD|POST|PUT|PATCH|DELETE) /' <<<"$new_log" || true)"
 rd_assert_contains "check: summary" "$RD_OUT" "12 checked: 12 ok, 0 drifted"
 rd_rd pin --check -o json "${FILES[@]}"
+rd_assert_rc "check json: exit 0" 0
 rd_assert_eq "check json: 12 ok rows with file and line" "12 12" \
   "$(jq -r '[.results[] | select(.state == "ok")] | length' <<<"$RD_OUT") $(jq -r \
     '[.results[] | select(.file != null and .line > 0)] | length' <<<"$RD_OUT")"
@@ -155,6 +157,7 @@ rd_assert_eq "junit: 12 testcases, 2 failures" "12 2" \
 # --- --update re-pins the moved tag, nothing else ---
 cp k8s.yaml "$RD_TMP/k8s.before-update"
 rd_rd pin k8s.yaml
+rd_assert_rc "without --update: exit 0" 0
 rd_assert_eq "without --update: pinned references are left alone" same \
   "$(same_files k8s.yaml "$RD_TMP/k8s.before-update")"
 rd_rd pin --update k8s.yaml
@@ -173,6 +176,7 @@ rd_assert_rc "unpinned: exit 1" 1
 rd_assert_match "unpinned: reported with the line and where the tag points" \
   "unpinned +$REG_HOST/pin/db:16 +sha256:[0-9a-f]{64} +\[$U/compose.yaml:17\]" "$RD_OUT"
 rd_rd pin --check -o github "$U/compose.yaml"
+rd_assert_rc "unpinned, github: exit 1" 1
 rd_assert_contains "unpinned: github annotation" "$RD_OUT" \
   "::error file=$U/compose.yaml,line=21"
 
@@ -226,6 +230,7 @@ cp "$RD_TMP/Dockerfile.digest" "$RD_TMP/Dockerfile.digest.before"
 rd_rd pin --check "$RD_TMP/Dockerfile.digest"
 rd_assert_rc "digest only: check ok" 0
 rd_rd pin --update "$RD_TMP/Dockerfile.digest"
+rd_assert_rc "digest only: --update exit 0" 0
 rd_assert_eq "digest only: --update leaves it alone" same \
   "$(same_files "$RD_TMP/Dockerfile.digest" "$RD_TMP/Dockerfile.digest.before")"
 
@@ -279,6 +284,7 @@ rd_rd pin "$RD_TMP/notes.txt"
 rd_assert_rc "unknown kind of file: exit 3" 3
 rd_assert_contains "unknown kind of file: says so" "$RD_ERR" "not a Dockerfile"
 rd_rd pin --help
+rd_assert_rc "help: exit 0" 0
 rd_assert_contains "help: exit statuses" "$RD_OUT" "Exit status"
 
 rd_finish

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # shellcheck source-path=SCRIPTDIR
 # Integration: no secret ever leaves regdigest. Every command that talks to a
-# registry (login, resolve, resolve --platform, inspect, compare up to the
-# engine part, ratelimit, lock, check, record; history and drift too) runs at
+# registry (login, resolve, resolve --platform, inspect, compare against a
+# real dockerd, ratelimit, lock, check, record; history and drift too) runs at
 # -vv against a REAL Basic-auth registry and a REAL token registry, with a
 # known password, Basic credentials, an identity token and a credential
 # helper, on success and failure paths. Everything they print (stdout and
@@ -16,6 +16,10 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$HERE/../lib/servers.sh"
 # shellcheck source=../lib/assert.sh
 source "$HERE/../lib/assert.sh"
+# shellcheck source=../lib/fault_proxy.sh
+source "$HERE/../lib/fault_proxy.sh"
+# shellcheck source=../lib/engine.sh
+source "$HERE/../lib/engine.sh"
 rd_tmpdir
 rd_require_bin
 RD_BIN="$(cd "$(dirname "$RD_BIN")" && pwd)/$(basename "$RD_BIN")"  # commands run in $WORK
@@ -43,6 +47,16 @@ rd_push --repo s/idx --tag 1 --seed sec-token-idx --kind oci-index >/dev/null
 REFRESH="$(curl -sf -u "alice:$PASSWORD" \
   "$TOKEN_URL?service=rd-registry&scope=repository:s/app:pull&offline_token=true" |
   jq -r .refresh_token)"
+
+# A real engine for compare (the image is never pulled: compare finds it absent
+# after asking the registry). Without dockerd that part is skipped (exit 77 at
+# the end); with CI set, a dockerd that cannot start fails the test.
+ENGINE=""
+if RD_DOCKERD_OPTIONAL=1 rd_start_dockerd; then
+  ENGINE="$DOCKER_HOST"
+else
+  rd_skip_part "compare: dockerd could not start ($RD_DOCKERD_ERROR)"
+fi
 
 # Everything regdigest prints goes to $CAPTURE; it runs in $WORK, where its
 # lock file and database go too.
@@ -74,6 +88,9 @@ all_commands() {
   local name="$1" host="$2" app="$2/s/app:1" idx="$2/s/idx:1"
   sec "" resolve "$app"
   rd_assert_rc "$name: resolve: exit 0" 0
+  local digest
+  digest="$(grep -oE 'sha256:[0-9a-f]{64}' <<<"$RD_OUT" | head -n1)"
+  rd_assert_match "$name: resolve prints the digest" '^sha256:[0-9a-f]{64}$' "$digest"
   sec "" resolve -o json "$app" "$idx"
   rd_assert_rc "$name: resolve -o json: exit 0" 0
   sec "" resolve --platform linux/amd64 "$idx"
@@ -85,19 +102,36 @@ all_commands() {
   rd_assert_rc "$name: inspect: exit 0" 0
   sec "" inspect -o json "$app"
   rd_assert_rc "$name: inspect -o json: exit 0" 0
-  sec "" --host "unix://$WORK/no-engine.sock" compare "$app"
+  if [[ -n "$ENGINE" ]]; then
+    # The image is not in the engine: compare asks the registry and says "absent".
+    sec "" --host "$ENGINE" compare -o json "$app"
+    rd_assert_rc "$name: compare (image absent): exit 1" 1
+    rd_assert_eq "$name: compare reached the registry: absent, with its digest" \
+      "absent $digest" "$(jq -r '.[0] | "\(.status) \(.registry.digest)"' <<<"$RD_OUT")"
+  fi
   sec "" ratelimit "$app"
   rd_assert_rc "$name: ratelimit: exit 0" 0
+  rd_assert_contains "$name: ratelimit: no headers" "$RD_OUT" "no rate limit headers"
   sec "" ratelimit -o json "$app"
+  rd_assert_rc "$name: ratelimit -o json: exit 0" 0
+  rd_assert_eq "$name: ratelimit -o json: rateLimit null" "null" \
+    "$(jq -c '.rateLimit' <<<"$RD_OUT")"
   sec "" lock --file "$name.lock" "$app" "$idx" --platform linux/amd64
   rd_assert_rc "$name: lock: exit 0" 0
   sec "" check --file "$name.lock"
   rd_assert_rc "$name: check: exit 0" 0
   sec "" check --file "$name.lock" -o junit
-  sec "" record --db history.db "$app" "$idx"
+  rd_assert_rc "$name: check -o junit: exit 0" 0
+  rd_assert_match "$name: check -o junit: a testsuite of 2, no failure" \
+    '<testsuite [^>]*tests="2"[^>]*failures="0"' "$RD_OUT"
+  sec "" record --db "$name.db" "$app" "$idx"
   rd_assert_rc "$name: record: exit 0" 0
-  sec "" history --db history.db "$app"
-  sec "" drift --db history.db --all
+  sec "" history --db "$name.db" "$app"
+  rd_assert_rc "$name: history (one digest): exit 0" 0
+  rd_assert_contains "$name: history names the digest" "$RD_OUT" "${digest:0:15}"
+  sec "" drift --db "$name.db" --since 1h
+  rd_assert_rc "$name: drift (nothing moved): exit 0" 0
+  rd_assert_not_contains "$name: drift lists nothing" "$RD_OUT" "drifted"
   # Failure paths: a repository without access, a tag that does not exist.
   sec "" resolve "$host/other/app:1" "$host/s/app:missing"
   rd_assert_rc "$name: refused and missing: exit 3" 3
@@ -138,12 +172,42 @@ docker_config "$(basic_auth "$WRONG_PASSWORD")" "$(basic_auth "$WRONG_PASSWORD")
 sec "" resolve "$BASIC_HOST/s/app:1" "$TOKEN_HOST/s/app:1"
 rd_assert_rc "wrong password: exit 3" 3
 
+# --- presigned URLs: a storage redirect and a token realm with secrets in their query ---
+# A fault proxy in front of the token server logs the realm's query as it came;
+# one in front of the token registry rewrites the realm to carry a secret query
+# and answers blob GETs with a 307 to a presigned-looking URL.
+SIG="SigQ-s3cret-Lm5Rt8"
+REALM_SIG="RealmQ-s3cret-Wp3Ys6"
+rd_start_fault_proxy "http://127.0.0.1:$TOKEN_PORT"
+TOKEN_PROXY_HOST="$PROXY_HOST" TOKEN_PROXY_LOG="$PROXY_LOG"
+rd_start_fault_proxy "http://$TOKEN_HOST" \
+  --rewrite-realm "http://$TOKEN_PROXY_HOST/token?X-Realm-Sig=$REALM_SIG"
+rd_fault "redirect method=GET path=/blobs/ query=X-Amz-Credential=AKIA/x&X-Amz-Signature=$SIG"
+rd_docker_config "{\"auths\": {\"$PROXY_HOST\": $(basic_auth "$PASSWORD")}}"
+sec "" inspect "$PROXY_HOST/s/app:1"
+rd_assert_rc "presigned: inspect through the redirect: exit 0" 0
+rd_assert_match "presigned: -vv logs the redirect, path only" \
+  "debug: GET http://$PROXY_HOST/v2/s/app/blobs/sha256:[0-9a-f]{64} redirected \\(307\\) to http://127\\.0\\.0\\.1:$PROXY_REDIRECT_PORT/v2/s/app/blobs/sha256:[0-9a-f]{64}([^?0-9a-f]|$)" \
+  "$RD_ERR"
+rd_assert_match "presigned: -vv logs the request to the redirect target, path only" \
+  "debug: GET http://127\\.0\\.0\\.1:$PROXY_REDIRECT_PORT/v2/s/app/blobs/sha256:[0-9a-f]{64} -> 200" \
+  "$RD_ERR"
+rd_assert_match "presigned: -vv logs the token request, path only" \
+  "debug: GET http://$TOKEN_PROXY_HOST/token -> 200" "$RD_ERR"
+rd_assert_contains "presigned: the redirect target was asked with the signature" \
+  "$(jq -r 'select(.listener == "redirect-target") | .path' "$PROXY_LOG")" "X-Amz-Signature=$SIG"
+rd_assert_contains "presigned: the token server was asked with the realm's query" \
+  "$(jq -r .path "$TOKEN_PROXY_LOG")" "X-Realm-Sig=$REALM_SIG"
+for secret in "$SIG" "$REALM_SIG" "X-Amz-" "X-Realm-Sig"; do
+  rd_assert_not_contains "presigned: -vv never shows the query ($secret...)" "$RD_ERR$RD_OUT" "$secret"
+done
+
 # --- what to look for ---
 mapfile -t TOKENS < <(sort -u "$ISSUED")
 rd_assert_match "token server issued tokens (${#TOKENS[@]})" '^[1-9][0-9]+$' "${#TOKENS[@]}"
 rd_assert_match "a refresh token was issued" '^[A-Za-z0-9_-]{20,}$' "$REFRESH"
 SECRETS=("$PASSWORD" "$WRONG_PASSWORD" "$(rd_b64 "alice:$PASSWORD")"
-  "$(rd_b64 "alice:$WRONG_PASSWORD")" "$REFRESH" "${TOKENS[@]}")
+  "$(rd_b64 "alice:$WRONG_PASSWORD")" "$REFRESH" "$SIG" "$REALM_SIG" "${TOKENS[@]}")
 
 # --- where to look: all output, and every file regdigest may have written ---
 SEARCHED="$RD_TMP/searched-files"
@@ -152,7 +216,7 @@ SEARCHED="$RD_TMP/searched-files"
   find "$DOCKER_CONFIG" -type f ! -path "$DOCKER_CONFIG/config.json"
 } | sort >"$SEARCHED"
 rd_assert_match "searched $(wc -l <"$SEARCHED") files, the lock files and database among them" \
-  '^[1-9]' "$(grep -c -e '\.lock$' -e 'history\.db$' "$SEARCHED")"
+  '^[1-9]' "$(grep -c -e '\.lock$' -e '\.db$' "$SEARCHED")"
 rd_assert_eq "regdigest ran $N times, all captured" "$((2 * N))" \
   "$(grep -c "^$CAPTURE/" "$SEARCHED")"
 
@@ -161,16 +225,26 @@ docker_config "$(basic_auth "$PASSWORD")" '{}'
 rd_assert_eq "sanity: the search finds base64(user:password) in config.json" "1" \
   "$(grep -aFc "$(rd_b64 "alice:$PASSWORD")" "$DOCKER_CONFIG/config.json")"
 
+# search GREP_OPTION PATTERN: the searched files that match; a grep error (exit
+# 2: an unreadable file, a bad pattern) prints a line of its own, so it can
+# never read as "nothing found".
+mapfile -t FILES <"$SEARCHED"
+search() {
+  local rc=0
+  grep -al "$1" -- "$2" "${FILES[@]}" || rc=$?
+  ((rc <= 1)) || printf 'grep failed (exit %s)\n' "$rc"
+}
+rd_assert_eq "sanity: the search reports a file that matches" "$CAPTURE/1.err" \
+  "$(search -F "debug:" | grep -Fx "$CAPTURE/1.err")"
 found=""
 for secret in "${SECRETS[@]}"; do
-  hits="$(xargs -d '\n' grep -aFl -- "$secret" <"$SEARCHED" || true)"
+  hits="$(search -F "$secret")"
   [[ -z "$hits" ]] || found+="${secret:0:12}... in: $hits"$'\n'
 done
 rd_assert_eq "no password, base64 credentials, identity token or issued token in any output or file" \
   "" "$found"
 rd_assert_eq "no Authorization header value in any output or file" "" \
-  "$(xargs -d '\n' grep -aiEl 'authorization:? *(basic|bearer) +[A-Za-z0-9]' <"$SEARCHED" || true)"
-rd_assert_eq "no JWT in any output or file" "" \
-  "$(xargs -d '\n' grep -aEl 'eyJ[A-Za-z0-9_-]{10,}\.eyJ' <"$SEARCHED" || true)"
+  "$(search -iE 'authorization:? *(basic|bearer) +[A-Za-z0-9]')"
+rd_assert_eq "no JWT in any output or file" "" "$(search -E 'eyJ[A-Za-z0-9_-]{10,}\.eyJ')"
 
 rd_finish

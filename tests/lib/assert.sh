@@ -12,11 +12,20 @@
 #   rd_assert_not_contains DESC HAYSTACK NEEDLE
 #   rd_assert_match DESC ERE VALUE
 #   rd_assert_rc DESC EXPECTED_RC  (checks RD_RC; shows RD_ERR on failure)
-#   rd_finish                  prints the summary and exits 0/1
+#   rd_skip_part REASON        records that part of the test could not run
+#   rd_finish                  prints the summary and exits 0/1, or 77 (CTest's
+#                              SKIP_RETURN_CODE) when every check passed but a
+#                              part was skipped, so a skip never reads as a pass
 
 RD_CHECKS=0
 RD_FAILURES=0
 RD_FAILED_NAMES=()
+RD_SKIPPED=()
+
+rd_skip_part() {
+  RD_SKIPPED+=("$1")
+  printf 'SKIP: %s\n' "$1"
+}
 
 rd_pass() {
   RD_CHECKS=$((RD_CHECKS + 1))
@@ -132,6 +141,11 @@ rd_finish() {
   if ((RD_CHECKS == 0)); then
     printf '%s: no checks ran\n' "$(basename "$0")"
     exit 1
+  fi
+  if ((${#RD_SKIPPED[@]} > 0)); then
+    printf '\n%s: all %d checks passed, but SKIPPED:\n' "$(basename "$0")" "$RD_CHECKS"
+    printf '  - %s\n' "${RD_SKIPPED[@]}"
+    exit 77
   fi
   printf '\n%s: all %d checks passed\n' "$(basename "$0")" "$RD_CHECKS"
   exit 0

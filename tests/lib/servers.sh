@@ -14,6 +14,8 @@
 #   rd_push ARGS...                runs push_image.py against $REG_URL
 #   rd_manifest REPO REF           GETs a manifest (any kind) from an anon registry
 #   rd_manifest_digest REPO REF    sha256 of those exact bytes
+#   rd_registry_sync               marker request, waits until it is logged
+#   rd_registry_requests_between M1 M2  requests logged between two markers
 #
 # Knobs for rd_start_registry (environment, read at call time):
 #   RD_SERVICE   token service name (default rd-registry)
@@ -334,6 +336,25 @@ rd_manifest_digest() {
 # Number of HTTP requests in the registry access log (combined log format).
 rd_registry_request_count() {
   grep -cE '"(GET|HEAD|POST|PUT|PATCH|DELETE) /' "$REG_LOG" || true
+}
+
+# rd_registry_sync: sends a marker request to the last registry and waits (10 s
+# at most) until its access log holds it, so every request answered before is
+# logged too; prints the marker path. rd_registry_requests_between M1 M2: the
+# access-log request lines between two markers (the markers excluded).
+rd_registry_sync() {
+  local marker="/v2/rd-sync-$RANDOM$RANDOM/manifests/sync" i
+  curl -s -o /dev/null --max-time 5 "$REG_URL$marker" || true
+  for ((i = 0; i < 100; i++)); do
+    grep -qF "\"GET $marker " "$REG_LOG" && break
+    sleep 0.1
+  done
+  grep -qF "\"GET $marker " "$REG_LOG" || rd_die "registry never logged $marker"
+  printf '%s\n' "$marker"
+}
+rd_registry_requests_between() {
+  grep -E '"(GET|HEAD|POST|PUT|PATCH|DELETE) /' "$REG_LOG" |
+    sed -n "\|\"GET $1 |,\|\"GET $2 |p" | grep -vF -e "$1" -e "$2" || [[ $? == 1 ]]
 }
 
 # base64 of a string, no line wrapping.

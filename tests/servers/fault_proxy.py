@@ -63,11 +63,13 @@ Fault spec: KIND followed by key=value words (shell quoting rules, so
     www-authenticate value=TEXT [force=1]
         replace the WWW-Authenticate header of an upstream answer that has
         one; force=1 answers 401 with it without asking upstream
-    redirect [host=127.0.0.1]
+    redirect [host=127.0.0.1] [query=TEXT]
         fetch the real answer from upstream (with the client's headers),
         keep it, and answer 307 to the same path on the second listener at
         host:port, which serves those bytes and logs whether the client
-        sent Authorization there (a storage/CDN redirect)
+        sent Authorization there (a storage/CDN redirect); query=TEXT is
+        added to the Location's query (a presigned URL, e.g.
+        query=X-Amz-Signature=SECRET)
 
 Log: one JSON object a line: time, listener ("proxy" | "redirect-target"),
   method, path, status (null when the connection was reset before a status
@@ -106,7 +108,7 @@ KIND_KEYS = {
     "truncate": {"after"}, "strip-header": {"name"}, "set-header": {"name", "value"},
     "headers": {"count", "size"},
     "body": {"value", "digest"}, "oversize": {"bytes", "length"},
-    "www-authenticate": {"value", "force"}, "redirect": {"host"},
+    "www-authenticate": {"value", "force"}, "redirect": {"host", "query"},
 }
 REQUIRED = {"status": {"code"}, "slow": {"delay"}, "strip-header": {"name"}, "headers": {"count"},
             "set-header": {"name", "value"}, "body": {"value"}, "oversize": {"bytes"},
@@ -304,10 +306,13 @@ def make_handler(proxy, listener):
                 answer = proxy.fetch(self.command, self.path, headers, body)
                 proxy.do_rewrite_realm(answer)
                 if "redirect" in by_kind:
+                    target = self.path
+                    if by_kind["redirect"].get("query"):
+                        target += ("&" if "?" in target else "?") + by_kind["redirect"]["query"]
                     with proxy.parked_lock:
-                        proxy.parked[self.path] = answer
+                        proxy.parked[target] = answer
                     host = by_kind["redirect"].get("host", "127.0.0.1")
-                    location = f"http://{host}:{proxy.redirect_port}{self.path}"
+                    location = f"http://{host}:{proxy.redirect_port}{target}"
                     answer = Answer(307, "Temporary Redirect",
                                     [("Location", location), ("Content-Length", "0")], b"")
                 else:

@@ -175,8 +175,12 @@ TEST_CASE("Changes in a window from the database, A -> B -> A counted twice") {
        {"r 8 sha256:r1->sha256:r2", "p 20 sha256:a->sha256:b", "p 30 sha256:b->sha256:a",
         "q 40 sha256:old->sha256:new"}},
       {9, {"p 20 sha256:a->sha256:b", "p 30 sha256:b->sha256:a", "q 40 sha256:old->sha256:new"}},
+      // A change observed exactly at since is in the window (>=, not >).
+      {20, {"p 20 sha256:a->sha256:b", "p 30 sha256:b->sha256:a", "q 40 sha256:old->sha256:new"}},
       {25, {"p 30 sha256:b->sha256:a", "q 40 sha256:old->sha256:new"}},
+      {30, {"p 30 sha256:b->sha256:a", "q 40 sha256:old->sha256:new"}},
       {35, {"q 40 sha256:old->sha256:new"}},
+      {40, {"q 40 sha256:old->sha256:new"}},
       {41, {}},
   };
   for (const Case& c : cases) {
@@ -195,6 +199,13 @@ TEST_CASE("Changes in a window from the database, A -> B -> A counted twice") {
   REQUIRE(at35.ok());
   std::vector<std::string> rows;
   for (const Observation& o : *at35)
+    rows.push_back(o.reference + "@" + std::to_string(o.observed_at));
+  CHECK(Lines(rows) == Lines({"q@5", "q@40", "s@50"}));
+  // At the boundary: q@40 is in the window, q@5 is the one before it.
+  Result<std::vector<Observation>> at40 = db.ObservationsForChangesSince(40);
+  REQUIRE(at40.ok());
+  rows.clear();
+  for (const Observation& o : *at40)
     rows.push_back(o.reference + "@" + std::to_string(o.observed_at));
   CHECK(Lines(rows) == Lines({"q@5", "q@40", "s@50"}));
 }

@@ -24,6 +24,9 @@ const std::string kConfig =
 const std::string kOld = "sha256:01d0c0ffee01d0c0ffee01d0c0ffee01d0c0ffee01d0c0ffee01d0c0ffee01d0";
 const std::string kOldConfig =
     "sha256:c0f1c0f1c0f1c0f1c0f1c0f1c0f1c0f1c0f1c0f1c0f1c0f1c0f1c0f1c0f1c0f1";
+// An even older pull of the same repository.
+const std::string kOlder =
+    "sha256:0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a";
 const std::string kImported =
     "sha256:1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e";
 
@@ -165,6 +168,17 @@ TEST_CASE("Compare decides match, stale, absent or unknown and says why") {
           .Expect(kStale, MatchRule::kNone, kOld)
           .Says({"has moved since you pulled"})
           .NeedsConfig(),
+      Case("classic: the tag moved, two RepoDigests of the repository: the first was pulled")
+          .Config(kConfig)
+          .Local(kClassic, kOldConfig, {jenkins_old, "jenkins/jenkins@" + kOlder})
+          .Expect(kStale, MatchRule::kNone, kOld)
+          .Says({"you pulled " + Short(kOld) + " (image ID"}),
+      Case("classic: same content, two RepoDigests of the repository: the first is named")
+          .Config(kConfig)
+          .Local(kClassic, kConfig,
+                 {"docker.io/jenkins/jenkins@" + kOld, "jenkins/jenkins@" + kOlder})
+          .Expect(kMatch, kConfigDigest, kOld)
+          .Says({"(its RepoDigests record " + Short(kOld) + ")"}),
       Case("containerd store: the tag moved")
           .Index(kPlatform)
           .Local(kContainerd, kOld, {jenkins_old})

@@ -6,6 +6,7 @@
 #include <thread>
 #include <utility>
 
+#include "common/base/ascii.h"
 #include "common/base/url.h"
 #include "common/registry/registry_error.h"
 
@@ -23,13 +24,6 @@ double DefaultUnitRandom() {
 std::string UrlWithoutQuery(const std::string& url) {
   Result<Url> parsed = Url::Parse(url);
   return parsed.ok() ? parsed->StringWithoutQuery() : "(invalid URL)";
-}
-
-std::string Lower(std::string s) {
-  for (char& c : s) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return s;
 }
 
 // "HTTP 429 Too Many Requests (Retry-After: 1): <registry message>".
@@ -92,7 +86,7 @@ RetryTransport::RetryTransport(std::shared_ptr<AttemptTransport> inner, RetryPol
 
 int RetryTransport::MaxAttemptsFor(const HttpRequest& request) const {
   if (!request.auth.registry.empty()) {
-    auto it = max_attempts_by_registry_.find(Lower(request.auth.registry));
+    auto it = max_attempts_by_registry_.find(AsciiLower(request.auth.registry));
     if (it != max_attempts_by_registry_.end()) return it->second;
   }
   return policy_.max_attempts;

@@ -2,6 +2,8 @@
 
 #include <optional>
 
+#include "common/base/ascii.h"
+
 namespace regdigest {
 namespace {
 
@@ -38,14 +40,6 @@ bool IsSpace(char c) { return c == ' ' || c == '\t'; }
 
 // Lenient unquoted value character: visible ASCII except '"', ',' and '\\'.
 bool IsValueChar(char c) { return c > 0x20 && c < 0x7f && c != '"' && c != ',' && c != '\\'; }
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 // Parses one header value; appends its challenges to `out`.
 class HeaderParser {
@@ -97,7 +91,7 @@ class HeaderParser {
     if (scheme.empty()) {
       return Error(std::string("expected an auth scheme, found '") + Peek() + "'");
     }
-    challenge.scheme = Lower(scheme);
+    challenge.scheme = AsciiLower(scheme);
     if (AtEnd() || Peek() == ',') return Status::Ok();
     if (!IsSpace(Peek())) {
       if (Peek() == '=')
@@ -154,7 +148,7 @@ class HeaderParser {
       std::string value;
       Status st = ParseValue(value);
       if (!st.ok()) return st;
-      challenge.params.emplace(Lower(name), std::move(value));  // first one wins
+      challenge.params.emplace(AsciiLower(name), std::move(value));  // first one wins
       SkipSpace();
       if (AtEnd()) return Status::Ok();
       if (Peek() != ',') {
@@ -201,7 +195,7 @@ class HeaderParser {
 }  // namespace
 
 std::string Challenge::Param(std::string_view key) const {
-  auto it = params.find(Lower(key));
+  auto it = params.find(AsciiLower(key));
   return it == params.end() ? std::string() : it->second;
 }
 
@@ -216,7 +210,7 @@ Result<std::vector<Challenge>> ParseChallenges(const std::vector<std::string>& h
 }
 
 const Challenge* FindChallenge(const std::vector<Challenge>& challenges, std::string_view scheme) {
-  std::string wanted = Lower(scheme);
+  std::string wanted = AsciiLower(scheme);
   for (const Challenge& c : challenges) {
     if (c.scheme == wanted) return &c;
   }

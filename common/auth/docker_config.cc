@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/base/ascii.h"
 #include "common/base/base64.h"
 
 namespace regdigest {
@@ -13,16 +14,8 @@ using nlohmann::ordered_json;
 constexpr std::string_view kHubKey = "https://index.docker.io/v1/";
 constexpr std::string_view kTokenUsername = "<token>";
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 bool IsHubHost(std::string_view host) {
-  std::string h = Lower(host);
+  std::string h = AsciiLower(host);
   return h == "docker.io" || h == "index.docker.io" || h == "registry-1.docker.io";
 }
 
@@ -93,7 +86,7 @@ Result<AuthEntry> ParseAuthEntry(const json& value, const std::string& path) {
 bool KeyMatches(std::string_view key, std::string_view domain) {
   std::string host = ConfigKeyHostname(key);
   if (IsHubHost(domain)) return IsHubHost(host);
-  return Lower(host) == Lower(domain);
+  return AsciiEqualsIgnoreCase(host, domain);
 }
 
 // Loads a document for editing; "auths" is created when missing.
@@ -151,7 +144,8 @@ std::string DockerConfigKey(std::string_view registry_domain) {
 
 std::string ConfigKeyHostname(std::string_view key) {
   for (std::string_view scheme : {"http://", "https://"}) {
-    if (key.size() >= scheme.size() && Lower(key.substr(0, scheme.size())) == scheme) {
+    if (key.size() >= scheme.size() &&
+        AsciiEqualsIgnoreCase(key.substr(0, scheme.size()), scheme)) {
       key.remove_prefix(scheme.size());
       break;
     }

@@ -1,94 +1,77 @@
 #include "common/base/base64.h"
 
-#include <array>
-#include <cstdint>
+#include <openssl/evp.h>
 
 namespace regdigest {
 namespace {
 
-constexpr std::string_view kAlphabet =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+// EVP_*Block take an int length; larger inputs go through in chunks that keep
+// whole 3-byte groups (encoding) or 4-symbol quanta (decoding).
+constexpr size_t kEncodeChunk = 3 * 16384;
+constexpr size_t kDecodeChunk = 4 * 16384;
 
-constexpr std::array<int8_t, 256> MakeDecodeTable() {
-  std::array<int8_t, 256> table{};
-  for (auto& v : table) v = -1;
-  for (size_t i = 0; i < kAlphabet.size(); ++i) {
-    table[static_cast<unsigned char>(kAlphabet[i])] = static_cast<int8_t>(i);
-  }
-  return table;
+bool IsBase64Symbol(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
+         c == '/';
 }
-
-constexpr std::array<int8_t, 256> kDecodeTable = MakeDecodeTable();
 
 Status Invalid(std::string what) {
   return Status(StatusCode::kInvalidArgument, "invalid base64: " + std::move(what));
+}
+
+const unsigned char* Bytes(std::string_view s) {
+  return reinterpret_cast<const unsigned char*>(s.data());
 }
 
 }  // namespace
 
 std::string Base64Encode(std::string_view bytes) {
   std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  size_t i = 0;
-  for (; i + 3 <= bytes.size(); i += 3) {
-    uint32_t n = (static_cast<uint8_t>(bytes[i]) << 16) |
-                 (static_cast<uint8_t>(bytes[i + 1]) << 8) | static_cast<uint8_t>(bytes[i + 2]);
-    out += kAlphabet[(n >> 18) & 63];
-    out += kAlphabet[(n >> 12) & 63];
-    out += kAlphabet[(n >> 6) & 63];
-    out += kAlphabet[n & 63];
-  }
-  size_t rest = bytes.size() - i;
-  if (rest == 1) {
-    uint32_t n = static_cast<uint8_t>(bytes[i]) << 16;
-    out += kAlphabet[(n >> 18) & 63];
-    out += kAlphabet[(n >> 12) & 63];
-    out += "==";
-  } else if (rest == 2) {
-    uint32_t n = (static_cast<uint8_t>(bytes[i]) << 16) | (static_cast<uint8_t>(bytes[i + 1]) << 8);
-    out += kAlphabet[(n >> 18) & 63];
-    out += kAlphabet[(n >> 12) & 63];
-    out += kAlphabet[(n >> 6) & 63];
-    out += '=';
+  for (size_t at = 0; at < bytes.size(); at += kEncodeChunk) {
+    const std::string_view chunk = bytes.substr(at, kEncodeChunk);
+    const size_t start = out.size();
+    out.resize(start + (chunk.size() + 2) / 3 * 4 + 1);  // + the NUL OpenSSL writes
+    const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data() + start),
+                                        Bytes(chunk), static_cast<int>(chunk.size()));
+    out.resize(start + static_cast<size_t>(written));
   }
   return out;
 }
 
 Result<std::string> Base64Decode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() / 4 * 3 + 3);
-  uint32_t acc = 0;
-  int sextets = 0;  // sextets in the current quantum
-  int padding = 0;  // '=' seen so far
+  // Symbols without CR/LF, checked here because EVP_DecodeBlock is lenient.
+  std::string symbols;
+  symbols.reserve(text.size() + 3);
+  size_t padding = 0;
   for (size_t pos = 0; pos < text.size(); ++pos) {
-    unsigned char c = static_cast<unsigned char>(text[pos]);
+    const char c = text[pos];
     if (c == '\r' || c == '\n') continue;
     if (c == '=') {
       ++padding;
       continue;
     }
     if (padding > 0) return Invalid("data after '=' padding at offset " + std::to_string(pos));
-    int8_t v = kDecodeTable[c];
-    if (v < 0) return Invalid("unexpected character at offset " + std::to_string(pos));
-    acc = (acc << 6) | static_cast<uint32_t>(v);
-    if (++sextets == 4) {
-      out += static_cast<char>((acc >> 16) & 0xff);
-      out += static_cast<char>((acc >> 8) & 0xff);
-      out += static_cast<char>(acc & 0xff);
-      acc = 0;
-      sextets = 0;
-    }
+    if (!IsBase64Symbol(c)) return Invalid("unexpected character at offset " + std::to_string(pos));
+    symbols += c;
   }
-  if (sextets == 1) return Invalid("truncated input (length is not possible)");
-  if (padding > 0 && (sextets == 0 || sextets + padding != 4)) {
+  const size_t partial = symbols.size() % 4;  // symbols in the last quantum
+  if (partial == 1) return Invalid("truncated input (length is not possible)");
+  if (padding > 0 && (partial == 0 || partial + padding != 4)) {
     return Invalid("wrong amount of '=' padding");
   }
-  if (sextets == 2) {
-    out += static_cast<char>((acc >> 4) & 0xff);
-  } else if (sextets == 3) {
-    out += static_cast<char>((acc >> 10) & 0xff);
-    out += static_cast<char>((acc >> 2) & 0xff);
+  const size_t pad = partial == 0 ? 0 : 4 - partial;  // what the text had or omitted
+  symbols.append(pad, '=');
+
+  std::string out(symbols.size() / 4 * 3, '\0');
+  size_t written = 0;
+  for (size_t at = 0; at < symbols.size(); at += kDecodeChunk) {
+    const std::string_view chunk = std::string_view(symbols).substr(at, kDecodeChunk);
+    const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data() + written),
+                                  Bytes(chunk), static_cast<int>(chunk.size()));
+    if (n < 0) return Invalid("rejected by the decoder");  // not reached after the checks above
+    written += static_cast<size_t>(n);
   }
+  out.resize(written - pad);  // EVP_DecodeBlock returns each '=' as a zero byte
   return out;
 }
 

@@ -6,6 +6,8 @@
 #include <cstring>
 #include <vector>
 
+#include "common/base/ascii.h"
+
 namespace regdigest {
 namespace {
 
@@ -15,14 +17,6 @@ std::string Quote(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
 bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 // Length of a leading "scheme:" (RFC 3986 ALPHA *( ALPHA / DIGIT / + - . )),
 // excluding the colon; 0 when there is none.
@@ -62,7 +56,7 @@ Status ParseAuthority(std::string_view authority, Url* url) {
   if (!authority.empty() && authority.front() == '[') {
     const size_t close = authority.find(']');
     if (close == std::string_view::npos) return Bad("URL host has '[' without ']'");
-    url->host = Lower(authority.substr(1, close - 1));
+    url->host = AsciiLower(authority.substr(1, close - 1));
     if (!IsIpv6Literal(url->host, nullptr)) {
       return Bad("invalid IPv6 address " + Quote(authority.substr(0, close + 1)) + " in URL");
     }
@@ -74,7 +68,7 @@ Status ParseAuthority(std::string_view authority, Url* url) {
     }
   } else {
     const size_t colon = authority.find(':');
-    url->host = Lower(authority.substr(0, colon));
+    url->host = AsciiLower(authority.substr(0, colon));
     if (colon != std::string_view::npos) {
       port = authority.substr(colon + 1);
       has_port = true;
@@ -142,7 +136,7 @@ Result<Url> Url::Parse(std::string_view text) {
     return Bad("URL must be absolute (scheme://host/path)");
   }
   Url url;
-  url.scheme = Lower(text.substr(0, scheme_len));
+  url.scheme = AsciiLower(text.substr(0, scheme_len));
   if (url.scheme != "http" && url.scheme != "https") {
     return Bad("unsupported URL scheme " + Quote(url.scheme) + " (want http or https)");
   }
@@ -186,7 +180,7 @@ bool IsLoopbackHost(std::string_view host) {
              colon != std::string_view::npos && h.find(':', colon + 1) == std::string_view::npos) {
     h = h.substr(0, colon);  // "name:port"; several colons mean a bare IPv6 address
   }
-  const std::string lower = Lower(h);
+  const std::string lower = AsciiLower(h);
   if (lower == "localhost" || lower == "localhost.") return true;
   in_addr v4{};
   if (inet_pton(AF_INET, lower.c_str(), &v4) == 1) {

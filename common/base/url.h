@@ -1,6 +1,20 @@
 // Url: a small parsed http(s) URL value for registry endpoints, token realms
 // and redirect targets, plus the few URL operations the client needs
 // (resolving a Location header, same-origin checks, query encoding).
+// Pure functions and a value type: no I/O, safe from any thread.
+//
+// Why not libcurl's CURLU API: this parser is used in regdigest_common
+// (registry/endpoint.cc validates configured endpoints) and fuzzed there
+// (tests/fuzz/fuzz_registry_answers.cc), and regdigest_common links no
+// network code; libcurl lives in regdigest_client. Url also refuses more than
+// CURLU on purpose: user info, schemes other than http(s), a missing scheme,
+// spaces, raw non-ASCII, port 0. For every URL Url accepts, Url and libcurl
+// agree on scheme, host, effective port and path?query, except where libcurl
+// normalizes and Url keeps the text: IPv4 in non-dotted forms ("0x7f.1"),
+// "." and ".." segments, an empty "?". Each of those makes Url the more
+// cautious side (not loopback, not the same origin). The unit test
+// tests/unit/common/base/test_url_libcurl.cc checks all of this against the
+// libcurl the client uses.
 #pragma once
 
 #include <optional>

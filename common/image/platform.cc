@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "common/base/ascii.h"
+
 namespace regdigest {
 namespace {
 
@@ -12,14 +14,6 @@ Status Bad(std::string_view text, std::string what) {
 }
 
 bool IsPlatformChar(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; }
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 std::vector<std::string_view> Split(std::string_view text) {
   std::vector<std::string_view> parts;
@@ -60,7 +54,7 @@ Result<Platform> Platform::Parse(std::string_view text) {
 
 // Mirrors containerd's platforms.Normalize (normalizeOS / normalizeArch).
 Platform Platform::Normalized() const {
-  Platform p{Lower(os), Lower(architecture), Lower(variant)};
+  Platform p{AsciiLower(os), AsciiLower(architecture), AsciiLower(variant)};
   if (p.os == "macos") p.os = "darwin";
   std::string& arch = p.architecture;
   std::string& var = p.variant;
@@ -98,7 +92,7 @@ std::string Platform::String() const {
 bool Platform::Matches(const Platform& other) const { return Normalized() == other.Normalized(); }
 
 bool Platform::IsUnknown() const {
-  return Lower(os) == "unknown" || Lower(architecture) == "unknown";
+  return AsciiLower(os) == "unknown" || AsciiLower(architecture) == "unknown";
 }
 
 }  // namespace regdigest

@@ -6,17 +6,12 @@
 #include <map>
 #include <string>
 
+#include "common/base/ascii.h"
+
 namespace regdigest {
 namespace {
 
 bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
-
-std::string Lower(std::string_view text) {
-  std::string lower(text);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return lower;
-}
 
 bool IsWordChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 
@@ -140,7 +135,7 @@ class InstructionReader {
     if (i == std::string_view::npos) return false;
     const std::size_t key_begin = i;
     while (i < raw.size() && (IsWordChar(raw[i]) || raw[i] == '-')) ++i;
-    const std::string key = Lower(raw.substr(key_begin, i - key_begin));
+    const std::string key = AsciiLower(raw.substr(key_begin, i - key_begin));
     i = raw.find_first_not_of(" \t", i);
     if (key.empty() || i == std::string_view::npos || raw[i] != '=') return false;
     std::string_view value = raw.substr(i + 1);
@@ -172,7 +167,7 @@ class DockerfileScanner {
     while (reader.Next(line)) {
       const std::vector<Word> words = SplitWords(line);
       if (words.empty()) continue;
-      const std::string instruction = Lower(Text(line, words[0]));
+      const std::string instruction = AsciiLower(Text(line, words[0]));
       if (instruction == "from") ScanFrom(line, words);
       if (instruction == "copy") ScanCopyFrom(line, words);
       if (instruction == "run" || instruction == "copy" || instruction == "add")
@@ -188,7 +183,7 @@ class DockerfileScanner {
 
   // The earlier stage `name` refers to (as written in its AS), or "".
   std::string EarlierStage(std::string_view name) const {
-    const auto found = stages_.find(Lower(name));
+    const auto found = stages_.find(AsciiLower(name));
     return found == stages_.end() ? "" : found->second;
   }
 
@@ -213,12 +208,12 @@ class DockerfileScanner {
     std::string skipped;
     if (const std::string stage = EarlierStage(image); !stage.empty()) {
       skipped = "earlier build stage \"" + stage + "\"";
-    } else if (Lower(image) == "scratch") {
+    } else if (AsciiEqualsIgnoreCase(image, "scratch")) {
       skipped = "scratch is the empty image";
     }
     Add(line, words[i], std::move(skipped));
-    if (i + 2 < words.size() && Lower(Text(line, words[i + 1])) == "as")
-      stages_.emplace(Lower(Text(line, words[i + 2])), Text(line, words[i + 2]));
+    if (i + 2 < words.size() && AsciiLower(Text(line, words[i + 1])) == "as")
+      stages_.emplace(AsciiLower(Text(line, words[i + 2])), Text(line, words[i + 2]));
   }
 
   // COPY --from=image: an image unless it names an earlier stage or a stage index.
@@ -227,7 +222,7 @@ class DockerfileScanner {
     for (std::size_t i = 1; i < words.size(); ++i) {
       const std::string word = Text(line, words[i]);
       if (!word.starts_with("--")) return;
-      if (!Lower(word).starts_with(kFlag) || word.size() == kFlag.size()) continue;
+      if (!AsciiLower(word).starts_with(kFlag) || word.size() == kFlag.size()) continue;
       const std::string value = word.substr(kFlag.size());
       if (std::all_of(value.begin(), value.end(), [](unsigned char c) { return std::isdigit(c); }))
         continue;
@@ -253,7 +248,7 @@ bool LooksLikeDockerfile(std::string_view content) {
   const std::vector<Word> words = SplitWords(line);
   if (words.size() < 2) return false;
   const std::string instruction =
-      Lower(std::string_view(line.text).substr(words[0].begin, words[0].end - words[0].begin));
+      AsciiLower(std::string_view(line.text).substr(words[0].begin, words[0].end - words[0].begin));
   return instruction == "from" || instruction == "arg";
 }
 

@@ -4,22 +4,16 @@
 #include <cctype>
 #include <optional>
 
+#include "common/base/ascii.h"
 #include "common/pin/dockerfile_images.h"
 #include "common/pin/yaml_images.h"
 
 namespace regdigest {
 namespace {
 
-std::string Lower(std::string_view text) {
-  std::string lower(text);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return lower;
-}
-
 std::string LowerBaseName(std::string_view path) {
   const std::size_t slash = path.find_last_of('/');
-  return Lower(slash == std::string_view::npos ? path : path.substr(slash + 1));
+  return AsciiLower(slash == std::string_view::npos ? path : path.substr(slash + 1));
 }
 
 bool HasYamlExtension(std::string_view base) {

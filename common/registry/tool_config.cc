@@ -3,6 +3,8 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "common/base/ascii.h"
+
 namespace regdigest {
 namespace {
 
@@ -10,16 +12,8 @@ using nlohmann::json;
 
 constexpr double kMaxTimeoutSeconds = 86400;
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 std::string NormalizeDomain(std::string_view domain) {
-  std::string d = Lower(domain);
+  std::string d = AsciiLower(domain);
   if (d == "index.docker.io" || d == "registry-1.docker.io") return "docker.io";
   return d;
 }

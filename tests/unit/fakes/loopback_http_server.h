@@ -14,13 +14,14 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <cctype>
 #include <cstring>
 #include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "common/base/ascii.h"
 
 namespace regdigest {
 
@@ -112,8 +113,7 @@ class LoopbackServer {
   }
 
   static std::size_t ContentLength(const std::string& head) {
-    std::string lower = head;
-    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string lower = AsciiLower(head);
     auto at = lower.find("\r\ncontent-length:");
     return at == std::string::npos ? 0 : std::stoul(lower.substr(at + 17));
   }

@@ -7,11 +7,11 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "cli/app/registry_session.h"
 #include "cli/commands/commands.h"
 #include "cli/output/exit_status.h"
 #include "cli/output/json_output.h"
 #include "client/registry/image_describer.h"
-#include "client/registry/registry_client.h"
 #include "common/image/media_types.h"
 #include "common/image/reference.h"
 
@@ -143,9 +143,9 @@ int RunInspect(const GlobalOptions& globals, const std::string& input,
     if (!parsed.ok()) return PrintFailure(input, parsed.status(), format);
     platform = std::move(parsed).value();
   }
-  Result<RegistryContext> context = MakeRegistryContext(globals);
-  if (!context.ok()) return PrintFailure(input, context.status(), format);
-  RegistryClient client(context->transport, context->config);
+  Result<std::unique_ptr<RegistrySession>> session = RegistrySession::Open(globals);
+  if (!session.ok()) return PrintFailure(input, session.status(), format);
+  RegistryClient& client = (*session)->client();
   ImageDescriber describer(client);
   Result<ImageDescription> description = describer.Describe(*reference, platform);
   if (!description.ok()) return PrintFailure(input, description.status(), format);

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "cli/app/registry_session.h"
 #include "cli/commands/commands.h"
 #include "cli/lock/lock_resolution.h"
 #include "cli/lock/lock_targets.h"
@@ -15,7 +16,6 @@
 #include "cli/output/json_output.h"
 #include "client/registry/image_describer.h"
 #include "client/sys/file_io.h"
-#include "client/sys/parallel_for.h"
 #include "common/base/timestamp.h"
 
 namespace regdigest {
@@ -52,33 +52,33 @@ std::string JoinPaths(const std::vector<std::string>& paths) {
 }
 
 // Resolves every target: one HEAD each, then, for targets that record
-// platforms, the GET of that document (by digest) to pick each platform.
-void ResolveTargets(std::vector<LockTarget>& targets, const RegistryContext& context,
-                    int concurrency) {
-  RegistryClient client(context.transport, context.config);
+// platforms, the GET of that document (by digest) to pick each platform, at
+// most the registry's concurrency at a time per registry.
+void ResolveTargets(std::vector<LockTarget>& targets, RegistrySession& session) {
   std::vector<Reference> references;
   references.reserve(targets.size());
   for (const LockTarget& target : targets) references.push_back(target.reference);
-  std::vector<Result<ManifestDescriptor>> heads =
-      HeadReferences(client, context, references, concurrency);
+  std::vector<Result<ManifestDescriptor>> heads = session.ResolveAll(references);
   for (std::size_t i = 0; i < targets.size(); ++i) targets[i].head = std::move(heads[i]);
 
-  ImageDescriber describer(client);
-  const int workers = concurrency > 0 ? concurrency : context.config.concurrency;
-  ParallelFor(
-      0, targets.size(), static_cast<std::size_t>(std::max(workers, 1)), [&](std::size_t i) {
-        LockTarget& target = targets[i];
-        if (!target.head.ok()) return;
-        for (const Platform& platform : target.platforms) {
-          Result<PlatformManifest> selected =
-              describer.SelectPlatformManifest(target.reference, target.head->digest, platform);
-          if (!selected.ok()) {
-            target.head = selected.status();
-            return;
-          }
-          target.platform_digests.emplace(platform.String(), selected->digest);
-        }
-      });
+  ImageDescriber describer(session.client());
+  std::vector<const Reference*> to_describe;
+  for (const LockTarget& target : targets) {
+    const bool wanted = target.head.ok() && !target.platforms.empty();
+    to_describe.push_back(wanted ? &target.reference : nullptr);
+  }
+  session.ForEachByRegistry(to_describe, [&](std::size_t i) {
+    LockTarget& target = targets[i];
+    for (const Platform& platform : target.platforms) {
+      Result<PlatformManifest> selected =
+          describer.SelectPlatformManifest(target.reference, target.head->digest, platform);
+      if (!selected.ok()) {
+        target.head = selected.status();
+        return;
+      }
+      target.platform_digests.emplace(platform.String(), selected->digest);
+    }
+  });
 }
 
 // Folds the resolved targets into `lock`. An entry whose digest, media type
@@ -183,12 +183,13 @@ int RunLock(const GlobalOptions& globals, const LockOptions& options) {
     PrintError("no image references to lock in " + JoinPaths(options.from));
     return kExitUsage;
   }
-  Result<RegistryContext> context = MakeRegistryContext(globals);
-  if (!context.ok()) {
-    PrintError(context.status().ToString());
-    return ExitStatusFor(context.status().code());
+  Result<std::unique_ptr<RegistrySession>> session =
+      RegistrySession::Open(globals, options.concurrency);
+  if (!session.ok()) {
+    PrintError(session.status().ToString());
+    return ExitStatusFor(session.status().code());
   }
-  ResolveTargets(targets, *context, options.concurrency);
+  ResolveTargets(targets, **session);
 
   int exit_status = kExitOk;
   std::size_t failed = 0;

@@ -10,6 +10,7 @@
 
 #include "cli/app/registry_session.h"
 #include "cli/commands/commands.h"
+#include "cli/lock/lock_changes.h"
 #include "cli/lock/lock_resolution.h"
 #include "cli/lock/lock_targets.h"
 #include "cli/output/exit_status.h"
@@ -30,20 +31,6 @@ struct LockOptions {
   int concurrency = 0;  // 0: the config's
   OutputFormat format = OutputFormat::kText;
 };
-
-enum class Change { kAdded, kUpdated, kUnchanged };
-
-const char* ChangeName(Change change) {
-  switch (change) {
-    case Change::kAdded:
-      return "added";
-    case Change::kUpdated:
-      return "updated";
-    case Change::kUnchanged:
-      return "unchanged";
-  }
-  return "";
-}
 
 std::string JoinPaths(const std::vector<std::string>& paths) {
   std::string joined;
@@ -79,63 +66,6 @@ void ResolveTargets(std::vector<LockTarget>& targets, RegistrySession& session) 
       target.platform_digests.emplace(platform.String(), selected->digest);
     }
   });
-}
-
-// Folds the resolved targets into `lock`. An entry whose digest, media type
-// and platforms did not change keeps its resolvedAt, so re-locking an
-// unchanged tag leaves the file byte-identical.
-std::vector<Change> ApplyTargets(LockFile& lock, const std::vector<LockTarget>& targets,
-                                 const std::string& now) {
-  std::vector<Change> changes;
-  for (const LockTarget& target : targets) {
-    LockEntry entry{target.reference, target.head->digest, target.head->media_type,
-                    target.platform_digests, now};
-    Change change = Change::kAdded;
-    if (const LockEntry* old = lock.Find(target.reference)) {
-      change = Change::kUpdated;
-      if (old->digest == entry.digest && old->media_type == entry.media_type &&
-          old->platforms == entry.platforms) {
-        change = Change::kUnchanged;
-        entry.resolved_at = old->resolved_at;
-      }
-    }
-    lock.Upsert(std::move(entry));
-    changes.push_back(change);
-  }
-  return changes;
-}
-
-void PrintResults(const LockFile& lock, const std::vector<LockTarget>& targets,
-                  const std::vector<Change>& changes, const LockOptions& options, bool written) {
-  if (options.format == OutputFormat::kJson) {
-    nlohmann::ordered_json results = nlohmann::ordered_json::array();
-    for (std::size_t i = 0; i < targets.size(); ++i) {
-      const LockEntry& entry = *lock.Find(targets[i].reference);
-      nlohmann::ordered_json json = {{"reference", entry.reference.String()},
-                                     {"digest", entry.digest.String()},
-                                     {"mediaType", entry.media_type}};
-      if (!entry.platforms.empty()) {
-        json["platforms"] = nlohmann::ordered_json::object();
-        for (const auto& [name, digest] : entry.platforms)
-          json["platforms"][name] = digest.String();
-      }
-      json["resolvedAt"] = entry.resolved_at;
-      json["change"] = ChangeName(changes[i]);
-      results.push_back(std::move(json));
-    }
-    nlohmann::ordered_json out = {
-        {"file", options.file}, {"written", written}, {"entries", std::move(results)}};
-    std::cout << JsonText(out) << "\n";
-    return;
-  }
-  for (std::size_t i = 0; i < targets.size(); ++i) {
-    const LockEntry& entry = *lock.Find(targets[i].reference);
-    std::cout << ChangeName(changes[i]) << " " << entry.reference.String() << " "
-              << entry.digest.String() << "\n";
-    for (const auto& [name, digest] : entry.platforms) {
-      std::cout << "  " << name << " " << digest.String() << "\n";
-    }
-  }
 }
 
 int RunLock(const GlobalOptions& globals, const LockOptions& options) {
@@ -207,8 +137,8 @@ int RunLock(const GlobalOptions& globals, const LockOptions& options) {
   }
 
   LockFile lock = old_lock;
-  const std::vector<Change> changes =
-      ApplyTargets(lock, targets, FormatRfc3339(std::chrono::system_clock::now()));
+  const std::vector<LockChange> changes =
+      ApplyLockTargets(lock, targets, FormatRfc3339(std::chrono::system_clock::now()));
   const std::string text = SerializeLockFile(lock);
   const bool write = !existing->has_value() || text != SerializeLockFile(old_lock);
   if (write) {
@@ -217,7 +147,11 @@ int RunLock(const GlobalOptions& globals, const LockOptions& options) {
       return ExitStatusFor(status.code());
     }
   }
-  PrintResults(lock, targets, changes, options, write);
+  if (options.format == OutputFormat::kJson) {
+    std::cout << JsonText(LockResultsJson(lock, targets, changes, options.file, write)) << "\n";
+  } else {
+    std::cout << LockResultsText(lock, targets, changes);
+  }
   return kExitOk;
 }
 

@@ -7,13 +7,13 @@
 #include "cli/app/registry_session.h"
 #include "cli/commands/commands.h"
 #include "cli/inputs/reference_inputs.h"
+#include "cli/output/compare_output.h"
 #include "cli/output/exit_status.h"
 #include "cli/output/json_output.h"
 #include "client/engine/docker_engine_client.h"
 #include "client/registry/image_describer.h"
 #include "client/sys/parallel_for.h"
 #include "common/engine/compare.h"
-#include "common/image/media_types.h"
 #include "common/registry/concurrency.h"
 
 namespace regdigest {
@@ -25,18 +25,6 @@ struct CompareOptions {
   int concurrency = 0;  // 0: the config's
   bool all = false;
   OutputFormat format = OutputFormat::kText;
-};
-
-struct CompareJob {
-  std::string input;
-  ReferenceInput source;  // where `input` came from (for error messages)
-  std::optional<Reference> reference;
-  std::optional<LocalFacts> local;  // filled up front for --all
-  bool local_known = false;
-  // Results:
-  Status error;
-  std::optional<RegistryFacts> registry;
-  Comparison comparison;
 };
 
 LocalFacts ToLocalFacts(const LocalImage& image, ImageStore store) {
@@ -112,66 +100,6 @@ void DecideComparisons(std::vector<CompareJob>& jobs, RegistrySession& session,
     }
     job.comparison = Compare(facts, job.local);
   });
-}
-
-nlohmann::ordered_json OptionalDigest(const std::optional<Digest>& digest) {
-  return digest ? nlohmann::ordered_json(digest->String()) : nlohmann::ordered_json(nullptr);
-}
-
-nlohmann::ordered_json JobJson(const CompareJob& job) {
-  if (!job.error.ok()) return {{"input", job.input}, {"error", job.source.ErrorText(job.error)}};
-  nlohmann::ordered_json local = nullptr;
-  if (job.local) {
-    local = {{"id", job.local->id},
-             {"repoDigests", job.local->repo_digests},
-             {"store", ImageStoreName(job.local->store)}};
-  }
-  return {{"input", job.input},
-          {"reference", job.reference->String()},
-          {"status", CompareStatusName(job.comparison.status)},
-          {"rule", MatchRuleName(job.comparison.rule)},
-          {"registry",
-           {{"digest", job.registry->digest.String()},
-            {"mediaType", job.registry->media_type},
-            {"platformDigest", OptionalDigest(job.registry->platform_digest)},
-            {"configDigest", OptionalDigest(job.registry->config_digest)}}},
-          {"local", local},
-          {"explanation", job.comparison.explanation}};
-}
-
-void PrintJobText(const CompareJob& job) {
-  if (!job.error.ok()) {
-    PrintError(job.source.ErrorText(job.error));
-    return;
-  }
-  std::string status(CompareStatusName(job.comparison.status));
-  status.resize(8, ' ');
-  std::cout << status << job.reference->String();
-  if (job.comparison.rule != MatchRule::kNone) {
-    std::cout << "  (rule: " << MatchRuleName(job.comparison.rule) << ")";
-  }
-  std::cout << "\n        registry: " << job.registry->digest.String() << " ("
-            << MediaTypeShortName(job.registry->media_type) << ")";
-  if (job.registry->platform_digest) {
-    std::cout << ", platform manifest " << job.registry->platform_digest->String();
-  }
-  if (job.registry->config_digest) {
-    std::cout << ", config " << job.registry->config_digest->String();
-  }
-  if (job.local) {
-    std::cout << "\n        local:    image ID " << job.local->id << " ("
-              << ImageStoreName(job.local->store) << " store)";
-    for (const std::string& pulled : job.local->repo_digests) {
-      std::cout << "\n                  pulled as " << pulled;
-    }
-  }
-  std::cout << "\n        " << job.comparison.explanation << "\n";
-}
-
-int JobExitStatus(const CompareJob& job) {
-  if (!job.error.ok())
-    return ExitStatusFor(job.error.code()) == kExitUsage ? kExitUsage : kExitFailure;
-  return job.comparison.status == CompareStatus::kMatch ? kExitOk : kExitDrift;
 }
 
 // --all: every tagged local image, with what the engine listed as local facts.
@@ -255,11 +183,13 @@ int RunCompare(const GlobalOptions& globals, const CompareOptions& options) {
   int exit_status = kExitOk;
   nlohmann::ordered_json results = nlohmann::ordered_json::array();
   for (const CompareJob& job : jobs) {
-    exit_status = WorseExitStatus(exit_status, JobExitStatus(job));
+    exit_status = WorseExitStatus(exit_status, CompareJobExitStatus(job));
     if (format == OutputFormat::kJson) {
-      results.push_back(JobJson(job));
+      results.push_back(CompareJobJson(job));
+    } else if (!job.error.ok()) {
+      PrintError(CompareJobError(job));
     } else {
-      PrintJobText(job);
+      std::cout << CompareJobText(job);
     }
   }
   if (format == OutputFormat::kJson) std::cout << JsonText(results) << "\n";

@@ -3,71 +3,17 @@
 #include <iostream>
 
 #include "cli/app/logging.h"
-#include "cli/commands/commands.h"
+#include "cli/commands/command_line.h"
 #include "cli/output/exit_status.h"
-#include "common/registry/retry_policy.h"
 
 int main(int argc, char** argv) {
   using namespace regdigest;
   CLI::App app{"regdigest: resolve image tags to digests and explain how they relate"};
-  app.name("regdigest");
-  app.require_subcommand(1);
-  app.fallthrough();  // global options may follow the subcommand too
-
   GlobalOptions globals;
-  app.add_flag("-v,--verbose", globals.verbosity,
-               "Debug logs on stderr (-vv for more); secrets are never logged");
-  app.add_option("--config", globals.config_path,
-                 "regdigest config file (default: $REGDIGEST_CONFIG, else "
-                 "~/.config/regdigest/config.json)");
-  app.add_option("--ca-file", globals.ca_file, "Extra CA bundle (PEM) trusted for every registry")
-      ->check(CLI::ExistingFile);
-  app.add_option("--host", globals.engine_host,
-                 "Docker Engine API address (default $DOCKER_HOST, else "
-                 "unix:///var/run/docker.sock)");
-  app.add_option("--retries", globals.retries,
-                 "Retries after a failed attempt (429, 502, 503, 504, connection refused or "
-                 "reset, timeouts), 0-10; default: \"retries\" from the config file, else 3")
-      ->check(CLI::Range(0, kMaxRetries));
-  app.add_option("--timeout", globals.timeout_seconds,
-                 "Seconds one request may take in all, connecting included (default: "
-                 "\"timeout\" from the config file, else 30)")
-      ->check(CLI::Range(0.001, 86400.0));
-  app.footer(
-      "Exit status: 0 done; 1 drift (later commands); 2 usage error or invalid reference; "
-      "3 something could not be resolved.");
-
   CommandRunner run;
-  AddRefCommand(app, run);
-  AddResolveCommand(app, globals, run);
-  AddLoginCommands(app, globals, run);
-  AddVersionCommand(app, run);
-  AddInspectCommand(app, globals, run);
-  AddCompareCommand(app, globals, run);
-  AddLockCommand(app, globals, run);
-  AddCheckCommand(app, globals, run);
-  AddPinCommand(app, globals, run);
-  AddRecordCommand(app, globals, run);
-  AddHistoryCommand(app, globals, run);
-  AddDriftCommand(app, globals, run);
-  AddRatelimitCommand(app, globals, run);
-
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    const std::vector<std::string> extra = app.remaining();
-    if (app.get_subcommands().empty() && !extra.empty()) {
-      std::cerr << "regdigest: unknown command \"" << extra.front() << "\"\n"
-                << "Run 'regdigest --help' for usage.\n";
-      return kExitUsage;
-    }
-    std::cerr << "regdigest: " << e.what() << "\n"
-              << "Run 'regdigest --help' for usage.\n";
-    return kExitUsage;
+  BuildCommandLine(app, globals, run);
+  if (std::optional<int> exit_status = ParseCommandLine(app, argc, argv, std::cerr)) {
+    return *exit_status;
   }
   SetupLogging(globals.verbosity);
   return run ? run() : kExitUsage;

@@ -6,12 +6,12 @@
 #include <memory>
 #include <optional>
 
+#include "cli/app/registry_session.h"
 #include "cli/commands/commands.h"
 #include "cli/inputs/check_targets.h"
 #include "cli/lock/lock_resolution.h"
 #include "cli/output/exit_status.h"
 #include "cli/pin/pin_check.h"
-#include "client/registry/registry_client.h"
 
 namespace regdigest {
 namespace {
@@ -108,13 +108,13 @@ int RunCheck(const GlobalOptions& globals, const CheckOptions& options) {
   }
   std::vector<Result<ManifestDescriptor>> heads;
   if (!references.empty()) {
-    Result<RegistryContext> context = MakeRegistryContext(globals);
-    if (!context.ok()) {
-      PrintError(context.status().ToString());
-      return ExitStatusFor(context.status().code());
+    Result<std::unique_ptr<RegistrySession>> session =
+        RegistrySession::Open(globals, options.concurrency);
+    if (!session.ok()) {
+      PrintError(session.status().ToString());
+      return ExitStatusFor(session.status().code());
     }
-    RegistryClient client(context->transport, context->config);
-    heads = HeadReferences(client, *context, references, options.concurrency);
+    heads = (*session)->ResolveAll(references);
   }
   CheckReport report;
   report.name = "regdigest check";

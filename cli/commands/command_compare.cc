@@ -4,17 +4,17 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "cli/app/registry_session.h"
 #include "cli/commands/commands.h"
 #include "cli/inputs/reference_inputs.h"
+#include "cli/output/compare_output.h"
 #include "cli/output/exit_status.h"
 #include "cli/output/json_output.h"
 #include "client/engine/docker_engine_client.h"
-#include "client/registry/bulk_resolver.h"
 #include "client/registry/image_describer.h"
-#include "client/registry/registry_client.h"
 #include "client/sys/parallel_for.h"
 #include "common/engine/compare.h"
-#include "common/image/media_types.h"
+#include "common/registry/concurrency.h"
 
 namespace regdigest {
 namespace {
@@ -25,18 +25,6 @@ struct CompareOptions {
   int concurrency = 0;  // 0: the config's
   bool all = false;
   OutputFormat format = OutputFormat::kText;
-};
-
-struct CompareJob {
-  std::string input;
-  ReferenceInput source;  // where `input` came from (for error messages)
-  std::optional<Reference> reference;
-  std::optional<LocalFacts> local;  // filled up front for --all
-  bool local_known = false;
-  // Results:
-  Status error;
-  std::optional<RegistryFacts> registry;
-  Comparison comparison;
 };
 
 LocalFacts ToLocalFacts(const LocalImage& image, ImageStore store) {
@@ -63,9 +51,8 @@ void InspectLocalImages(std::vector<CompareJob>& jobs, EngineClient& engine, con
 }
 
 // The registry side, HEAD only: one bulk run so tokens are fetched once per
-// repository scope (client/bulk_resolver.h).
-void ResolveRegistryDigests(std::vector<CompareJob>& jobs, const RegistryContext& context,
-                            RegistryClient& client, int concurrency) {
+// repository scope (client/registry/bulk_resolver.h).
+void ResolveRegistryDigests(std::vector<CompareJob>& jobs, RegistrySession& session) {
   std::vector<Reference> references;
   std::vector<std::size_t> positions;
   for (std::size_t i = 0; i < jobs.size(); ++i) {
@@ -73,10 +60,7 @@ void ResolveRegistryDigests(std::vector<CompareJob>& jobs, const RegistryContext
     references.push_back(*jobs[i].reference);
     positions.push_back(i);
   }
-  BulkResolverOptions bulk_options;
-  bulk_options.concurrency = concurrency;
-  BulkResolver resolver(client, context.config, context.auth, std::move(bulk_options));
-  std::vector<Result<ManifestDescriptor>> heads = resolver.ResolveAll(references);
+  std::vector<Result<ManifestDescriptor>> heads = session.ResolveAll(references);
   for (std::size_t k = 0; k < heads.size(); ++k) {
     CompareJob& job = jobs[positions[k]];
     if (!heads[k].ok()) {
@@ -89,15 +73,19 @@ void ResolveRegistryDigests(std::vector<CompareJob>& jobs, const RegistryContext
 }
 
 // Decides each comparison; fetches the manifest for the engine's platform and
-// its config digest only when RepoDigests cannot decide.
-void DecideComparisons(std::vector<CompareJob>& jobs, RegistryClient& client,
-                       const EngineInfo& info, std::size_t workers) {
-  ParallelFor(0, jobs.size(), workers, [&](std::size_t i) {
+// its config digest only when RepoDigests cannot decide (a GET phase: at most
+// the registry's concurrency at a time per registry).
+void DecideComparisons(std::vector<CompareJob>& jobs, RegistrySession& session,
+                       const EngineInfo& info) {
+  std::vector<const Reference*> references;
+  for (const CompareJob& job : jobs) {
+    references.push_back(job.registry && job.error.ok() ? &*job.reference : nullptr);
+  }
+  session.ForEachByRegistry(references, [&](std::size_t i) {
     CompareJob& job = jobs[i];
-    if (!job.registry || !job.error.ok()) return;
     RegistryFacts& facts = *job.registry;
     if (NeedsConfigDigest(facts, job.local)) {
-      ImageDescriber describer(client);
+      ImageDescriber describer(session.client());
       Result<ImageDescription> described =
           describer.Describe(PinnedTo(*job.reference, facts.digest), info.platform);
       if (!described.ok()) {
@@ -112,66 +100,6 @@ void DecideComparisons(std::vector<CompareJob>& jobs, RegistryClient& client,
     }
     job.comparison = Compare(facts, job.local);
   });
-}
-
-nlohmann::ordered_json OptionalDigest(const std::optional<Digest>& digest) {
-  return digest ? nlohmann::ordered_json(digest->String()) : nlohmann::ordered_json(nullptr);
-}
-
-nlohmann::ordered_json JobJson(const CompareJob& job) {
-  if (!job.error.ok()) return {{"input", job.input}, {"error", job.source.ErrorText(job.error)}};
-  nlohmann::ordered_json local = nullptr;
-  if (job.local) {
-    local = {{"id", job.local->id},
-             {"repoDigests", job.local->repo_digests},
-             {"store", ImageStoreName(job.local->store)}};
-  }
-  return {{"input", job.input},
-          {"reference", job.reference->String()},
-          {"status", CompareStatusName(job.comparison.status)},
-          {"rule", MatchRuleName(job.comparison.rule)},
-          {"registry",
-           {{"digest", job.registry->digest.String()},
-            {"mediaType", job.registry->media_type},
-            {"platformDigest", OptionalDigest(job.registry->platform_digest)},
-            {"configDigest", OptionalDigest(job.registry->config_digest)}}},
-          {"local", local},
-          {"explanation", job.comparison.explanation}};
-}
-
-void PrintJobText(const CompareJob& job) {
-  if (!job.error.ok()) {
-    PrintError(job.source.ErrorText(job.error));
-    return;
-  }
-  std::string status(CompareStatusName(job.comparison.status));
-  status.resize(8, ' ');
-  std::cout << status << job.reference->String();
-  if (job.comparison.rule != MatchRule::kNone) {
-    std::cout << "  (rule: " << MatchRuleName(job.comparison.rule) << ")";
-  }
-  std::cout << "\n        registry: " << job.registry->digest.String() << " ("
-            << MediaTypeShortName(job.registry->media_type) << ")";
-  if (job.registry->platform_digest) {
-    std::cout << ", platform manifest " << job.registry->platform_digest->String();
-  }
-  if (job.registry->config_digest) {
-    std::cout << ", config " << job.registry->config_digest->String();
-  }
-  if (job.local) {
-    std::cout << "\n        local:    image ID " << job.local->id << " ("
-              << ImageStoreName(job.local->store) << " store)";
-    for (const std::string& pulled : job.local->repo_digests) {
-      std::cout << "\n                  pulled as " << pulled;
-    }
-  }
-  std::cout << "\n        " << job.comparison.explanation << "\n";
-}
-
-int JobExitStatus(const CompareJob& job) {
-  if (!job.error.ok())
-    return ExitStatusFor(job.error.code()) == kExitUsage ? kExitUsage : kExitFailure;
-  return job.comparison.status == CompareStatus::kMatch ? kExitOk : kExitDrift;
 }
 
 // --all: every tagged local image, with what the engine listed as local facts.
@@ -240,27 +168,28 @@ int RunCompare(const GlobalOptions& globals, const CompareOptions& options) {
     job.source = std::move(input);
     jobs.push_back(std::move(job));
   }
-  Result<RegistryContext> context = MakeRegistryContext(globals);
-  if (!context.ok()) {
-    PrintError(context.status().ToString());
-    return ExitStatusFor(context.status().code());
+  Result<std::unique_ptr<RegistrySession>> session =
+      RegistrySession::Open(globals, options.concurrency);
+  if (!session.ok()) {
+    PrintError(session.status().ToString());
+    return ExitStatusFor(session.status().code());
   }
-  RegistryClient client(context->transport, context->config);
-  const int concurrency =
-      options.concurrency > 0 ? options.concurrency : context->config.concurrency;
-  const auto workers = static_cast<std::size_t>(std::max(concurrency, 1));
-  InspectLocalImages(jobs, *engine, *info, workers);
-  ResolveRegistryDigests(jobs, *context, client, options.concurrency);
-  DecideComparisons(jobs, client, *info, workers);
+  // The engine is one server, not a registry: --concurrency, else the top level.
+  const int engine_workers = RegistryConcurrency(options.concurrency, (*session)->config(), "");
+  InspectLocalImages(jobs, *engine, *info, static_cast<std::size_t>(engine_workers));
+  ResolveRegistryDigests(jobs, **session);
+  DecideComparisons(jobs, **session, *info);
 
   int exit_status = kExitOk;
   nlohmann::ordered_json results = nlohmann::ordered_json::array();
   for (const CompareJob& job : jobs) {
-    exit_status = WorseExitStatus(exit_status, JobExitStatus(job));
+    exit_status = WorseExitStatus(exit_status, CompareJobExitStatus(job));
     if (format == OutputFormat::kJson) {
-      results.push_back(JobJson(job));
+      results.push_back(CompareJobJson(job));
+    } else if (!job.error.ok()) {
+      PrintError(CompareJobError(job));
     } else {
-      PrintJobText(job);
+      std::cout << CompareJobText(job);
     }
   }
   if (format == OutputFormat::kJson) std::cout << JsonText(results) << "\n";

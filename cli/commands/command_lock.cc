@@ -8,14 +8,15 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "cli/app/registry_session.h"
 #include "cli/commands/commands.h"
+#include "cli/lock/lock_changes.h"
 #include "cli/lock/lock_resolution.h"
 #include "cli/lock/lock_targets.h"
 #include "cli/output/exit_status.h"
 #include "cli/output/json_output.h"
 #include "client/registry/image_describer.h"
 #include "client/sys/file_io.h"
-#include "client/sys/parallel_for.h"
 #include "common/base/timestamp.h"
 
 namespace regdigest {
@@ -31,20 +32,6 @@ struct LockOptions {
   OutputFormat format = OutputFormat::kText;
 };
 
-enum class Change { kAdded, kUpdated, kUnchanged };
-
-const char* ChangeName(Change change) {
-  switch (change) {
-    case Change::kAdded:
-      return "added";
-    case Change::kUpdated:
-      return "updated";
-    case Change::kUnchanged:
-      return "unchanged";
-  }
-  return "";
-}
-
 std::string JoinPaths(const std::vector<std::string>& paths) {
   std::string joined;
   for (const std::string& path : paths) joined += (joined.empty() ? "" : ", ") + path;
@@ -52,90 +39,33 @@ std::string JoinPaths(const std::vector<std::string>& paths) {
 }
 
 // Resolves every target: one HEAD each, then, for targets that record
-// platforms, the GET of that document (by digest) to pick each platform.
-void ResolveTargets(std::vector<LockTarget>& targets, const RegistryContext& context,
-                    int concurrency) {
-  RegistryClient client(context.transport, context.config);
+// platforms, the GET of that document (by digest) to pick each platform, at
+// most the registry's concurrency at a time per registry.
+void ResolveTargets(std::vector<LockTarget>& targets, RegistrySession& session) {
   std::vector<Reference> references;
   references.reserve(targets.size());
   for (const LockTarget& target : targets) references.push_back(target.reference);
-  std::vector<Result<ManifestDescriptor>> heads =
-      HeadReferences(client, context, references, concurrency);
+  std::vector<Result<ManifestDescriptor>> heads = session.ResolveAll(references);
   for (std::size_t i = 0; i < targets.size(); ++i) targets[i].head = std::move(heads[i]);
 
-  ImageDescriber describer(client);
-  const int workers = concurrency > 0 ? concurrency : context.config.concurrency;
-  ParallelFor(
-      0, targets.size(), static_cast<std::size_t>(std::max(workers, 1)), [&](std::size_t i) {
-        LockTarget& target = targets[i];
-        if (!target.head.ok()) return;
-        for (const Platform& platform : target.platforms) {
-          Result<PlatformManifest> selected =
-              describer.SelectPlatformManifest(target.reference, target.head->digest, platform);
-          if (!selected.ok()) {
-            target.head = selected.status();
-            return;
-          }
-          target.platform_digests.emplace(platform.String(), selected->digest);
-        }
-      });
-}
-
-// Folds the resolved targets into `lock`. An entry whose digest, media type
-// and platforms did not change keeps its resolvedAt, so re-locking an
-// unchanged tag leaves the file byte-identical.
-std::vector<Change> ApplyTargets(LockFile& lock, const std::vector<LockTarget>& targets,
-                                 const std::string& now) {
-  std::vector<Change> changes;
+  ImageDescriber describer(session.client());
+  std::vector<const Reference*> to_describe;
   for (const LockTarget& target : targets) {
-    LockEntry entry{target.reference, target.head->digest, target.head->media_type,
-                    target.platform_digests, now};
-    Change change = Change::kAdded;
-    if (const LockEntry* old = lock.Find(target.reference)) {
-      change = Change::kUpdated;
-      if (old->digest == entry.digest && old->media_type == entry.media_type &&
-          old->platforms == entry.platforms) {
-        change = Change::kUnchanged;
-        entry.resolved_at = old->resolved_at;
+    const bool wanted = target.head.ok() && !target.platforms.empty();
+    to_describe.push_back(wanted ? &target.reference : nullptr);
+  }
+  session.ForEachByRegistry(to_describe, [&](std::size_t i) {
+    LockTarget& target = targets[i];
+    for (const Platform& platform : target.platforms) {
+      Result<PlatformManifest> selected =
+          describer.SelectPlatformManifest(target.reference, target.head->digest, platform);
+      if (!selected.ok()) {
+        target.head = selected.status();
+        return;
       }
+      target.platform_digests.emplace(platform.String(), selected->digest);
     }
-    lock.Upsert(std::move(entry));
-    changes.push_back(change);
-  }
-  return changes;
-}
-
-void PrintResults(const LockFile& lock, const std::vector<LockTarget>& targets,
-                  const std::vector<Change>& changes, const LockOptions& options, bool written) {
-  if (options.format == OutputFormat::kJson) {
-    nlohmann::ordered_json results = nlohmann::ordered_json::array();
-    for (std::size_t i = 0; i < targets.size(); ++i) {
-      const LockEntry& entry = *lock.Find(targets[i].reference);
-      nlohmann::ordered_json json = {{"reference", entry.reference.String()},
-                                     {"digest", entry.digest.String()},
-                                     {"mediaType", entry.media_type}};
-      if (!entry.platforms.empty()) {
-        json["platforms"] = nlohmann::ordered_json::object();
-        for (const auto& [name, digest] : entry.platforms)
-          json["platforms"][name] = digest.String();
-      }
-      json["resolvedAt"] = entry.resolved_at;
-      json["change"] = ChangeName(changes[i]);
-      results.push_back(std::move(json));
-    }
-    nlohmann::ordered_json out = {
-        {"file", options.file}, {"written", written}, {"entries", std::move(results)}};
-    std::cout << JsonText(out) << "\n";
-    return;
-  }
-  for (std::size_t i = 0; i < targets.size(); ++i) {
-    const LockEntry& entry = *lock.Find(targets[i].reference);
-    std::cout << ChangeName(changes[i]) << " " << entry.reference.String() << " "
-              << entry.digest.String() << "\n";
-    for (const auto& [name, digest] : entry.platforms) {
-      std::cout << "  " << name << " " << digest.String() << "\n";
-    }
-  }
+  });
 }
 
 int RunLock(const GlobalOptions& globals, const LockOptions& options) {
@@ -183,12 +113,13 @@ int RunLock(const GlobalOptions& globals, const LockOptions& options) {
     PrintError("no image references to lock in " + JoinPaths(options.from));
     return kExitUsage;
   }
-  Result<RegistryContext> context = MakeRegistryContext(globals);
-  if (!context.ok()) {
-    PrintError(context.status().ToString());
-    return ExitStatusFor(context.status().code());
+  Result<std::unique_ptr<RegistrySession>> session =
+      RegistrySession::Open(globals, options.concurrency);
+  if (!session.ok()) {
+    PrintError(session.status().ToString());
+    return ExitStatusFor(session.status().code());
   }
-  ResolveTargets(targets, *context, options.concurrency);
+  ResolveTargets(targets, **session);
 
   int exit_status = kExitOk;
   std::size_t failed = 0;
@@ -206,8 +137,8 @@ int RunLock(const GlobalOptions& globals, const LockOptions& options) {
   }
 
   LockFile lock = old_lock;
-  const std::vector<Change> changes =
-      ApplyTargets(lock, targets, FormatRfc3339(std::chrono::system_clock::now()));
+  const std::vector<LockChange> changes =
+      ApplyLockTargets(lock, targets, FormatRfc3339(std::chrono::system_clock::now()));
   const std::string text = SerializeLockFile(lock);
   const bool write = !existing->has_value() || text != SerializeLockFile(old_lock);
   if (write) {
@@ -216,7 +147,11 @@ int RunLock(const GlobalOptions& globals, const LockOptions& options) {
       return ExitStatusFor(status.code());
     }
   }
-  PrintResults(lock, targets, changes, options, write);
+  if (options.format == OutputFormat::kJson) {
+    std::cout << JsonText(LockResultsJson(lock, targets, changes, options.file, write)) << "\n";
+  } else {
+    std::cout << LockResultsText(lock, targets, changes);
+  }
   return kExitOk;
 }
 

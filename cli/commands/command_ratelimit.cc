@@ -5,10 +5,10 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "cli/app/registry_session.h"
 #include "cli/commands/commands.h"
 #include "cli/output/exit_status.h"
 #include "cli/output/json_output.h"
-#include "client/registry/registry_client.h"
 #include "common/image/reference.h"
 #include "common/registry/rate_limit.h"
 
@@ -40,9 +40,9 @@ int RunRatelimit(const GlobalOptions& globals, const std::string& input, OutputF
   if (!parsed.ok())
     return PrintFailure(input, parsed.status().WithContext("\"" + input + "\""), format);
   const Reference reference = parsed->WithDefaultTag();
-  Result<RegistryContext> context = MakeRegistryContext(globals);
-  if (!context.ok()) return PrintFailure(input, context.status(), format);
-  RegistryClient client(context->transport, context->config);
+  Result<std::unique_ptr<RegistrySession>> session = RegistrySession::Open(globals);
+  if (!session.ok()) return PrintFailure(input, session.status(), format);
+  RegistryClient& client = (*session)->client();
   Result<std::optional<RateLimit>> rate_limit = client.HeadRateLimit(reference);
   if (!rate_limit.ok()) return PrintFailure(input, rate_limit.status(), format);
   if (*rate_limit) {

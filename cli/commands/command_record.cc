@@ -5,13 +5,12 @@
 #include <iostream>
 #include <set>
 
+#include "cli/app/registry_session.h"
 #include "cli/commands/commands.h"
 #include "cli/inputs/history_options.h"
 #include "cli/inputs/reference_inputs.h"
 #include "cli/output/exit_status.h"
 #include "client/history/history_db.h"
-#include "client/registry/bulk_resolver.h"
-#include "client/registry/registry_client.h"
 #include "client/sys/file_io.h"
 #include "common/drift/lock_file.h"
 #include "common/pin/image_references.h"
@@ -126,16 +125,13 @@ int RunRecord(const GlobalOptions& globals, const RecordOptions& options) {
     PrintError(db.status().message());
     return ExitStatusFor(db.status().code());
   }
-  Result<RegistryContext> context = MakeRegistryContext(globals);
-  if (!context.ok()) {
-    PrintError(context.status().ToString());
-    return ExitStatusFor(context.status().code());
+  Result<std::unique_ptr<RegistrySession>> session =
+      RegistrySession::Open(globals, options.concurrency);
+  if (!session.ok()) {
+    PrintError(session.status().ToString());
+    return ExitStatusFor(session.status().code());
   }
-  RegistryClient client(context->transport, context->config);
-  BulkResolverOptions bulk_options;
-  bulk_options.concurrency = options.concurrency;
-  BulkResolver resolver(client, context->config, context->auth, std::move(bulk_options));
-  const std::vector<Result<ManifestDescriptor>> results = resolver.ResolveAll(references);
+  const std::vector<Result<ManifestDescriptor>> results = (*session)->ResolveAll(references);
 
   const std::int64_t now = UnixSeconds(std::chrono::system_clock::now());
   std::vector<Observation> observations;

@@ -10,17 +10,14 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "cli/app/registry_session.h"
 #include "cli/commands/commands.h"
 #include "cli/inputs/reference_inputs.h"
 #include "cli/output/exit_status.h"
 #include "cli/output/json_output.h"
 #include "cli/output/progress_line.h"
-#include "client/auth/auth_transport.h"
 #include "client/engine/docker_engine_client.h"
-#include "client/registry/bulk_resolver.h"
 #include "client/registry/image_describer.h"
-#include "client/registry/registry_client.h"
-#include "client/sys/parallel_for.h"
 #include "common/image/reference.h"
 #include "common/registry/rate_limit.h"
 
@@ -60,22 +57,25 @@ nlohmann::ordered_json ResolutionJson(const Resolution& r) {
 }
 
 // --platform: the GET of what each HEAD answered, by digest (the index or
-// manifest cannot change between the two requests), `workers` at a time.
-void SelectPlatforms(std::vector<Resolution>& resolutions, RegistryClient& client,
-                     const Platform& platform, int workers) {
-  ImageDescriber describer(client);
-  ParallelFor(0, resolutions.size(), static_cast<std::size_t>(std::max(workers, 1)),
-              [&](std::size_t i) {
-                Resolution& r = resolutions[i];
-                if (!r.reference || !r.result.ok()) return;
-                Result<PlatformManifest> selected =
-                    describer.SelectPlatformManifest(*r.reference, r.result->digest, platform);
-                if (selected.ok()) {
-                  r.selected = std::move(selected).value();
-                } else {
-                  r.result = selected.status();
-                }
-              });
+// manifest cannot change between the two requests), at most the registry's
+// concurrency at a time per registry.
+void SelectPlatforms(std::vector<Resolution>& resolutions, RegistrySession& session,
+                     const Platform& platform) {
+  ImageDescriber describer(session.client());
+  std::vector<const Reference*> references;
+  for (const Resolution& r : resolutions) {
+    references.push_back(r.reference && r.result.ok() ? &*r.reference : nullptr);
+  }
+  session.ForEachByRegistry(references, [&](std::size_t i) {
+    Resolution& r = resolutions[i];
+    Result<PlatformManifest> selected =
+        describer.SelectPlatformManifest(*r.reference, r.result->digest, platform);
+    if (selected.ok()) {
+      r.selected = std::move(selected).value();
+    } else {
+      r.result = selected.status();
+    }
+  });
 }
 
 // References are resolved and printed this many at a time, so memory stays
@@ -91,8 +91,7 @@ struct ResolveRun {
   const GlobalOptions& globals;
   const ResolveOptions& options;
   const std::optional<Platform>& platform;
-  std::optional<RegistryContext> context;
-  std::optional<RegistryClient> client;
+  std::unique_ptr<RegistrySession> session;
   ProgressLine progress;
   std::size_t total = 0, done = 0, failed = 0;
   bool digest_alone = false;
@@ -110,20 +109,16 @@ Status ResolveBatch(ResolveRun& run, std::vector<Resolution>& batch) {
     positions.push_back(i);
   }
   if (references.empty()) return Status::Ok();
-  if (!run.context) {
-    Result<RegistryContext> context = MakeRegistryContext(run.globals);
-    if (!context.ok()) return context.status();
-    run.context = std::move(context).value();
-    run.client.emplace(run.context->transport, run.context->config);
+  if (!run.session) {
+    Result<std::unique_ptr<RegistrySession>> session =
+        RegistrySession::Open(run.globals, run.options.concurrency);
+    if (!session.ok()) return session.status();
+    run.session = std::move(session).value();
   }
-  BulkResolverOptions bulk_options;
-  bulk_options.concurrency = run.options.concurrency;
-  bulk_options.progress = [&run](std::size_t done, std::size_t, std::size_t failed) {
-    run.progress.Update(run.done + done, run.total, run.failed + failed);
-  };
-  BulkResolver resolver(*run.client, run.context->config, run.context->auth,
-                        std::move(bulk_options));
-  std::vector<Result<ManifestDescriptor>> results = resolver.ResolveAll(references);
+  std::vector<Result<ManifestDescriptor>> results = run.session->ResolveAll(
+      references, [&run](std::size_t done, std::size_t, std::size_t failed) {
+        run.progress.Update(run.done + done, run.total, run.failed + failed);
+      });
   for (std::size_t k = 0; k < results.size(); ++k) {
     if (results[k].ok() && results[k]->rate_limit) {
       spdlog::debug("{}: rate limit: {}", references[k].String(),
@@ -133,11 +128,7 @@ Status ResolveBatch(ResolveRun& run, std::vector<Resolution>& batch) {
     batch[positions[k]].result = std::move(results[k]);
   }
   run.done += results.size();
-  if (run.platform) {
-    const int concurrency =
-        run.options.concurrency > 0 ? run.options.concurrency : run.context->config.concurrency;
-    SelectPlatforms(batch, *run.client, *run.platform, concurrency);
-  }
+  if (run.platform) SelectPlatforms(batch, *run.session, *run.platform);
   return Status::Ok();
 }
 

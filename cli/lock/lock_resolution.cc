@@ -1,6 +1,5 @@
 #include "cli/lock/lock_resolution.h"
 
-#include "client/registry/bulk_resolver.h"
 #include "client/sys/file_io.h"
 
 namespace regdigest {
@@ -12,16 +11,6 @@ Result<std::optional<LockFile>> LoadLockFile(const std::string& path) {
   Result<LockFile> lock = ParseLockFile(**text);
   if (!lock.ok()) return lock.status().WithContext(path);
   return std::optional<LockFile>(std::move(lock).value());
-}
-
-std::vector<Result<ManifestDescriptor>> HeadReferences(RegistryClient& client,
-                                                       const RegistryContext& context,
-                                                       const std::vector<Reference>& references,
-                                                       int concurrency) {
-  BulkResolverOptions options;
-  options.concurrency = concurrency;
-  BulkResolver resolver(client, context.config, context.auth, std::move(options));
-  return resolver.ResolveAll(references);
 }
 
 }  // namespace regdigest

@@ -8,11 +8,9 @@
 #include <map>
 #include <set>
 
-#include "client/registry/bulk_resolver.h"
+#include "cli/app/registry_session.h"
 #include "client/registry/image_describer.h"
-#include "client/registry/registry_client.h"
 #include "client/sys/file_io.h"
-#include "client/sys/parallel_for.h"
 
 namespace regdigest {
 
@@ -80,34 +78,31 @@ Result<std::vector<Result<Digest>>> ResolveCurrentDigests(const GlobalOptions& g
   }
   std::vector<Result<Digest>> digests;
   if (unique.empty()) return digests;
-  Result<RegistryContext> context = MakeRegistryContext(globals);
-  if (!context.ok()) return context.status();
-  RegistryClient client(context->transport, context->config);
-  BulkResolverOptions bulk_options;
-  bulk_options.concurrency = concurrency;
-  BulkResolver resolver(client, context->config, context->auth, std::move(bulk_options));
-  const std::vector<Result<ManifestDescriptor>> heads = resolver.ResolveAll(unique);
+  Result<std::unique_ptr<RegistrySession>> session = RegistrySession::Open(globals, concurrency);
+  if (!session.ok()) return session.status();
+  const std::vector<Result<ManifestDescriptor>> heads = (*session)->ResolveAll(unique);
   std::vector<Result<Digest>> current;
   for (const Result<ManifestDescriptor>& head : heads) {
     current.push_back(head.ok() ? Result<Digest>(head->digest) : Result<Digest>(head.status()));
   }
   if (platform) {
-    ImageDescriber describer(client);
-    const int workers = concurrency > 0 ? concurrency : context->config.concurrency;
-    ParallelFor(0, unique.size(), static_cast<std::size_t>(std::max(workers, 1)),
-                [&](std::size_t i) {
-                  if (!current[i].ok()) return;
-                  Result<PlatformManifest> selected =
-                      describer.SelectPlatformManifest(unique[i], *current[i], *platform);
-                  if (selected.ok()) {
-                    current[i] = selected->digest;
-                  } else if (selected.status().code() == StatusCode::kNotFound) {
-                    // The tag exists; the platform does not: not a "missing" tag.
-                    current[i] = Status(StatusCode::kInvalidArgument, selected.status().message());
-                  } else {
-                    current[i] = selected.status();
-                  }
-                });
+    ImageDescriber describer((*session)->client());
+    std::vector<const Reference*> to_select;
+    for (std::size_t i = 0; i < unique.size(); ++i) {
+      to_select.push_back(current[i].ok() ? &unique[i] : nullptr);
+    }
+    (*session)->ForEachByRegistry(to_select, [&](std::size_t i) {
+      Result<PlatformManifest> selected =
+          describer.SelectPlatformManifest(unique[i], *current[i], *platform);
+      if (selected.ok()) {
+        current[i] = selected->digest;
+      } else if (selected.status().code() == StatusCode::kNotFound) {
+        // The tag exists; the platform does not: not a "missing" tag.
+        current[i] = Status(StatusCode::kInvalidArgument, selected.status().message());
+      } else {
+        current[i] = selected.status();
+      }
+    });
   }
   for (std::size_t i : slot) digests.push_back(current[i]);
   return digests;

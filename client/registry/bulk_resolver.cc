@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "client/sys/parallel_for.h"
+#include "common/registry/concurrency.h"
 #include "common/registry/endpoint.h"
 
 namespace regdigest {
@@ -79,9 +80,7 @@ void BulkResolver::ResolveRegistry(Run& run, const std::vector<std::size_t>& ind
   if (indexes.size() == 1) return;
   PrefetchTokens(run, indexes);
   const std::string& domain = run.unique[indexes.front()]->domain();
-  int concurrency =
-      options_.concurrency > 0 ? options_.concurrency : config_.ConcurrencyFor(domain);
-  concurrency = std::clamp(concurrency, 1, kMaxConcurrency);
+  const int concurrency = RegistryConcurrency(options_.concurrency, config_, domain);
   ParallelFor(1, indexes.size(), static_cast<std::size_t>(concurrency),
               [&](std::size_t i) { ResolveOne(run, indexes[i]); });
 }

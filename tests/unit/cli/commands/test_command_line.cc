@@ -1,0 +1,192 @@
+// Tests for cli/commands/command_line.h and the commands behind it: argument
+// handling (CLI11 parsing of global and per-command options, usage errors and
+// their exit status), and what commands print and return when they stop
+// before any network access (usage errors, `ref`, --output json failures).
+#include <doctest/doctest.h>
+
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "cli/commands/command_line.h"
+#include "cli/output/exit_status.h"
+
+namespace regdigest {
+namespace {
+
+// Swaps a standard stream's buffer for a string for the object's lifetime.
+class Capture {
+ public:
+  explicit Capture(std::ostream& stream) : stream_(stream), old_(stream.rdbuf(text_.rdbuf())) {}
+  ~Capture() { stream_.rdbuf(old_); }
+  std::string str() const { return text_.str(); }
+
+ private:
+  std::ostream& stream_;
+  std::ostringstream text_;
+  std::streambuf* old_;
+};
+
+struct Invocation {
+  std::optional<int> parse_status;  // nullopt: a command was chosen
+  int exit_status = -1;             // the parse's, or the command's when it ran
+  GlobalOptions globals;
+  std::string out, err;
+};
+
+// Parses `args` (without the program name); when `run` and a command was
+// chosen, runs it. stdout and stderr are captured.
+Invocation Invoke(const std::vector<std::string>& args, bool run_command) {
+  std::vector<const char*> argv{"regdigest"};
+  for (const std::string& arg : args) argv.push_back(arg.c_str());
+  Invocation result;
+  CLI::App app{"regdigest"};
+  CommandRunner run;
+  BuildCommandLine(app, result.globals, run);
+  Capture out(std::cout);
+  Capture err(std::cerr);
+  std::ostringstream parse_err;
+  result.parse_status =
+      ParseCommandLine(app, static_cast<int>(argv.size()), argv.data(), parse_err);
+  if (result.parse_status) {
+    result.exit_status = *result.parse_status;
+  } else if (run_command) {
+    REQUIRE(run);
+    result.exit_status = run();
+  }
+  result.out = out.str();
+  result.err = err.str() + parse_err.str();
+  return result;
+}
+
+TEST_CASE("ParseCommandLine: usage errors exit 2 with a message") {
+  struct Case {
+    std::vector<std::string> args;
+    std::string error;  // substring of stderr
+  };
+  const Case cases[] = {
+      {{}, "A subcommand is required"},
+      {{"frobnicate"}, "unknown command \"frobnicate\""},
+      {{"resolve", "--concurrency", "0", "nginx"}, "--concurrency"},
+      {{"resolve", "--concurrency", "65", "nginx"}, "--concurrency"},
+      {{"lock", "--concurrency", "x", "nginx"}, "--concurrency"},
+      {{"check", "--concurrency", "100"}, "--concurrency"},
+      {{"--retries", "11", "resolve", "nginx"}, "--retries"},
+      {{"--timeout", "0", "resolve", "nginx"}, "--timeout"},
+      {{"resolve", "--output", "xml", "nginx"}, "--output"},
+      {{"check", "--output", "yaml"}, "--output"},
+      {{"--ca-file", "/no/such/file.pem", "resolve", "nginx"}, "--ca-file"},
+      {{"inspect"}, "REF is required"},
+      {{"resolve", "--no-such-option", "nginx"}, "--no-such-option"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.error);
+    const Invocation got = Invoke(c.args, false);
+    REQUIRE(got.parse_status.has_value());
+    CHECK(*got.parse_status == kExitUsage);
+    CHECK(got.err.find(c.error) != std::string::npos);
+    CHECK(got.err.find("Run 'regdigest --help' for usage.") != std::string::npos);
+  }
+}
+
+TEST_CASE("ParseCommandLine: global options, before or after the subcommand") {
+  struct Case {
+    std::vector<std::string> args;
+    int verbosity;
+    int retries;
+    double timeout;
+    std::string config;
+    std::string host;
+  };
+  const Case cases[] = {
+      {{"resolve", "nginx"}, 0, -1, 0, "", ""},
+      {{"-vv", "resolve", "nginx"}, 2, -1, 0, "", ""},
+      {{"resolve", "nginx", "-v", "--retries", "4"}, 1, 4, 0, "", ""},
+      {{"--retries", "0", "lock", "nginx"}, 0, 0, 0, "", ""},
+      {{"--timeout", "2.5", "check", "--config", "c.json"}, 0, -1, 2.5, "c.json", ""},
+      {{"compare", "--all", "--host", "unix:///tmp/d.sock"}, 0, -1, 0, "", "unix:///tmp/d.sock"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.args.front());
+    const Invocation got = Invoke(c.args, false);
+    CHECK_FALSE(got.parse_status.has_value());
+    CHECK(got.globals.verbosity == c.verbosity);
+    CHECK(got.globals.retries == c.retries);
+    CHECK(got.globals.timeout_seconds == doctest::Approx(c.timeout));
+    CHECK(got.globals.config_path == c.config);
+    CHECK(got.globals.engine_host == c.host);
+  }
+}
+
+TEST_CASE("commands refuse bad combinations before any request") {
+  struct Case {
+    std::vector<std::string> args;
+    int exit_status;
+    std::string error;  // substring of stderr
+  };
+  const Case cases[] = {
+      {{"resolve"}, kExitUsage, "resolve needs references"},
+      {{"resolve", "--platform", "linux", "nginx"}, kExitUsage, "--platform:"},
+      {{"compare"}, kExitUsage, "compare needs either references"},
+      {{"compare", "--all", "nginx"}, kExitUsage, "compare needs either references"},
+      {{"lock"}, kExitUsage, "lock needs references"},
+      {{"lock", "nginx", "--platform", "linux/"}, kExitUsage, "--platform:"},
+      {{"check", "nginx@sha256:" + std::string(64, 'a'), "--files", "Dockerfile"},
+       kExitUsage,
+       "not both"},
+      {{"record"}, kExitUsage, "record needs references"},
+      {{"pin", "--output", "json", "Dockerfile"}, kExitUsage, "--output needs --check"},
+      {{"drift", "--since", "yesterday"}, kExitUsage, "yesterday"},
+      {{"inspect", "Bad_Repo:x"}, kExitUsage, "Bad_Repo"},
+      {{"ratelimit", "Bad_Repo:x"}, kExitUsage, "Bad_Repo:x"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.error);
+    const Invocation got = Invoke(c.args, true);
+    CHECK_FALSE(got.parse_status.has_value());
+    CHECK(got.exit_status == c.exit_status);
+    CHECK(got.err.find(c.error) != std::string::npos);
+    CHECK(got.out.empty());
+  }
+}
+
+TEST_CASE("ref prints each reference's parts, as text or JSON") {
+  const Invocation text = Invoke({"ref", "nginx:1.25"}, true);
+  CHECK(text.exit_status == kExitOk);
+  CHECK(text.out ==
+        "nginx:1.25\n"
+        "  name:      docker.io/library/nginx\n"
+        "  domain:    docker.io\n"
+        "  path:      library/nginx\n"
+        "  tag:       1.25\n"
+        "  digest:    (none)\n"
+        "  familiar:  nginx:1.25\n"
+        "  canonical: docker.io/library/nginx:1.25\n");
+
+  const Invocation json = Invoke({"ref", "-o", "json", "ghcr.io/a/b", "Bad_Repo"}, true);
+  CHECK(json.exit_status == kExitUsage);  // an invalid reference wins over ok
+  const nlohmann::json parsed = nlohmann::json::parse(json.out);
+  REQUIRE(parsed.size() == 2);
+  CHECK(parsed[0]["name"] == "ghcr.io/a/b");
+  CHECK(parsed[0]["domain"] == "ghcr.io");
+  CHECK(parsed[0]["tag"].is_null());
+  CHECK(parsed[1]["input"] == "Bad_Repo");
+  CHECK(parsed[1].contains("error"));
+}
+
+TEST_CASE("a one-reference command's failure as JSON goes to stdout") {
+  for (const char* command : {"inspect", "ratelimit"}) {
+    CAPTURE(command);
+    const Invocation got = Invoke({command, "-o", "json", "Bad_Repo:x"}, true);
+    CHECK(got.exit_status == kExitUsage);
+    CHECK(got.err.empty());
+    const nlohmann::json parsed = nlohmann::json::parse(got.out);
+    CHECK(parsed["input"] == "Bad_Repo:x");
+    CHECK(parsed["error"].get<std::string>().find("Bad_Repo:x") != std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace regdigest

@@ -1,17 +1,23 @@
-// Tests for AuthTransport (client/auth_transport.h) under load: concurrent
-// requests sharing one token fetch, and PrefetchTokens asking for many
-// repository scopes in one token request. Uses the fake registry + token
+// Tests for CachingTokenBroker (client/auth/caching_token_broker.h) behind
+// AuthTransport: concurrent requests sharing one token fetch, PrefetchTokens
+// asking for many repository scopes in one token request, and credential
+// lookups that never block another registry. Uses the fake registry + token
 // server of tests/unit/fakes/fake_registry.h.
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <chrono>
+#include <future>
+#include <latch>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "client/auth/auth_transport.h"
+#include "client/auth/caching_token_broker.h"
 #include "tests/unit/fakes/fake_credentials.h"
 #include "tests/unit/fakes/fake_registry.h"
 
@@ -30,14 +36,47 @@ using FakeWorld = testing::FakeRegistryWorld;
 
 const AuthEntry kAlice{"alice", "s3cret", ""};
 
+// A CredentialSource like a credential helper that hangs for one registry:
+// its lookups for `blocked` wait on a latch the test releases.
+class BlockingCredentials : public CredentialSource {
+ public:
+  explicit BlockingCredentials(std::string blocked) : blocked_(std::move(blocked)) {}
+
+  Result<std::optional<AuthEntry>> Lookup(std::string_view registry) override {
+    {
+      std::lock_guard lock(mu_);
+      lookups_.emplace_back(registry);
+    }
+    if (registry == blocked_) {
+      entered.count_down();
+      release.wait();
+    }
+    return std::optional<AuthEntry>(kAlice);
+  }
+
+  std::vector<std::string> Lookups() {
+    std::lock_guard lock(mu_);
+    return lookups_;
+  }
+
+  std::latch entered{1};  // a lookup for the blocked registry has started
+  std::latch release{1};  // lets it finish
+
+ private:
+  std::string blocked_;
+  std::mutex mu_;
+  std::vector<std::string> lookups_;
+};
+
 TEST_CASE("AuthTransport: concurrent requests share one token fetch") {
   for (const bool warm : {false, true}) {
     CAPTURE(warm);
     Clock::time_point now = Clock::now();
     auto world = std::make_shared<FakeWorld>(FakeConfig{}, &now);
     auto credentials = std::make_shared<CountingCredentials>(std::optional<AuthEntry>(kAlice));
-    AuthTransport transport(world, credentials,
-                            std::make_shared<TokenCache>([&now] { return now; }));
+    auto broker = std::make_shared<CachingTokenBroker>(
+        world, credentials, std::make_shared<TokenCache>([&now] { return now; }));
+    AuthTransport transport(world, broker);
     auto resolve = [&](int tag) {
       HttpRequest request;
       request.url = kRegistry + "/v2/a/manifests/" + std::to_string(tag);
@@ -181,8 +220,9 @@ TEST_CASE("AuthTransport::PrefetchTokens asks for many scopes in one token reque
     Clock::time_point now = Clock::now();
     auto world = std::make_shared<FakeWorld>(c.config, &now);
     auto credentials = std::make_shared<CountingCredentials>(c.credentials);
-    AuthTransport transport(world, credentials,
-                            std::make_shared<TokenCache>([&now] { return now; }));
+    auto broker = std::make_shared<CachingTokenBroker>(
+        world, credentials, std::make_shared<TokenCache>([&now] { return now; }));
+    AuthTransport transport(world, broker);
     auto resolve = [&](const std::string& repo) {
       HttpRequest request;
       request.url = kRegistry + "/v2/" + repo + "/manifests/1";
@@ -212,13 +252,13 @@ TEST_CASE("AuthTransport::PrefetchTokens asks for many scopes in one token reque
     for (const std::string& repo : c.before) (void)resolve(repo);
 
     size_t mark = world->Log().size();
-    Status status = transport.PrefetchTokens(c.origin, "registry.test", scopes(c.prefetch));
+    Status status = broker->PrefetchTokens(c.origin, "registry.test", scopes(c.prefetch));
     CHECK(status.code() == c.code);
     CHECK(token_lines_since(mark) == sorted(c.tokens));
     CHECK(world->Log().size() == mark + c.tokens.size());  // token requests only
     if (!c.prefetch2.empty()) {
       mark = world->Log().size();
-      CHECK(transport.PrefetchTokens(c.origin, "registry.test", scopes(c.prefetch2)).ok());
+      CHECK(broker->PrefetchTokens(c.origin, "registry.test", scopes(c.prefetch2)).ok());
       CHECK(token_lines_since(mark) == sorted(c.tokens2));
     }
     CHECK(credentials->lookups.size() <= 1);
@@ -244,7 +284,9 @@ TEST_CASE("AuthTransport: a prefetched token that lacks a scope is replaced once
   Clock::time_point now = Clock::now();
   auto world = std::make_shared<FakeWorld>(config, &now);
   auto credentials = std::make_shared<CountingCredentials>(std::optional<AuthEntry>());
-  AuthTransport transport(world, credentials, std::make_shared<TokenCache>([&now] { return now; }));
+  auto broker = std::make_shared<CachingTokenBroker>(
+      world, credentials, std::make_shared<TokenCache>([&now] { return now; }));
+  AuthTransport transport(world, broker);
   auto resolve = [&](const std::string& repo) {
     HttpRequest request;
     request.url = kRegistry + "/v2/" + repo + "/manifests/1";
@@ -254,9 +296,9 @@ TEST_CASE("AuthTransport: a prefetched token that lacks a scope is replaced once
   };
   REQUIRE(resolve("a") == 200);
   const size_t mark = world->Log().size();
-  CHECK(transport
-            .PrefetchTokens(kRegistry, "registry.test", {"repository:b:pull", "repository:c:pull"})
-            .ok());
+  CHECK(
+      broker->PrefetchTokens(kRegistry, "registry.test", {"repository:b:pull", "repository:c:pull"})
+          .ok());
   CHECK(resolve("b") == 200);
   CHECK(resolve("c") == 200);
   CHECK(resolve("c") == 200);
@@ -271,6 +313,84 @@ TEST_CASE("AuthTransport: a prefetched token that lacks a scope is replaced once
   };
   CHECK(std::vector<std::string>(log.begin() + static_cast<std::ptrdiff_t>(mark), log.end()) ==
         expected);
+}
+
+TEST_CASE("CachingTokenBroker: a credential helper blocking for one registry delays no other") {
+  FakeConfig config;
+  config.anonymous_pull = false;  // every token request needs the credentials
+  Clock::time_point now = Clock::now();
+  auto world = std::make_shared<FakeWorld>(config, &now);
+  auto credentials = std::make_shared<BlockingCredentials>("a.test");
+  auto broker = std::make_shared<CachingTokenBroker>(
+      world, credentials, std::make_shared<TokenCache>([&now] { return now; }));
+  AuthTransport transport(world, broker);
+  auto resolve = [&](const std::string& host, const std::string& repo) {
+    HttpRequest request;
+    request.url = "https://" + host + "/v2/" + repo + "/manifests/1";
+    request.auth = {host, PullScope(repo)};
+    Result<HttpResponse> response = transport.RoundTrip(request);
+    return response.ok() ? response->status : -1;
+  };
+
+  std::future<int> a = std::async(std::launch::async, [&] { return resolve("a.test", "a"); });
+  credentials->entered.wait();  // registry A's helper is now hanging
+  // A second repository of A waits for A's one lookup (a once-per-registry future)...
+  std::future<int> a2 = std::async(std::launch::async, [&] { return resolve("a.test", "a2"); });
+  // ...while registry B gets its credentials and token at once.
+  std::future<int> b = std::async(std::launch::async, [&] { return resolve("b.test", "b"); });
+  const bool b_finished = b.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
+  const bool a_waited = a.wait_for(std::chrono::milliseconds(0)) == std::future_status::timeout &&
+                        a2.wait_for(std::chrono::milliseconds(0)) == std::future_status::timeout;
+  credentials->release.count_down();  // before any CHECK, so a failure cannot hang the test
+
+  CHECK(b_finished);
+  CHECK(a_waited);
+  CHECK(b.get() == 200);
+  CHECK(a.get() == 200);
+  CHECK(a2.get() == 200);
+  std::vector<std::string> lookups = credentials->Lookups();
+  std::sort(lookups.begin(), lookups.end());
+  CHECK(lookups == std::vector<std::string>{"a.test", "b.test"});  // one lookup per registry
+}
+
+TEST_CASE("CachingTokenBroker: a failed token request carries the token server's HTTP status") {
+  struct Case {
+    const char* name;
+    FakeConfig config;
+    std::optional<AuthEntry> credentials;
+    StatusCode code;
+    int http_status;
+  };
+  FakeConfig single_scope;
+  single_scope.multi_scope = false;
+  FakeConfig private_bearer;
+  private_bearer.anonymous_pull = false;
+  private_bearer.password = "other";
+  const std::vector<Case> cases = {
+      // The 400 is taken as a refusal of several scopes: one request per scope follows.
+      {"multi-scope refused (400): falls back, succeeds", single_scope, std::nullopt,
+       StatusCode::kOk, 0},
+      {"credentials refused (401)", private_bearer, kAlice, StatusCode::kUnauthorized, 401},
+  };
+  for (const Case& c : cases) {
+    INFO(std::string(c.name));
+    Clock::time_point now = Clock::now();
+    auto world = std::make_shared<FakeWorld>(c.config, &now);
+    auto broker = std::make_shared<CachingTokenBroker>(
+        world, std::make_shared<CountingCredentials>(c.credentials),
+        std::make_shared<TokenCache>([&now] { return now; }));
+    AuthTransport transport(world, broker);
+    HttpRequest request;
+    request.url = kRegistry + "/v2/a/manifests/1";
+    request.auth = {"registry.test", PullScope("a")};
+    Result<HttpResponse> first = transport.RoundTrip(request);  // learns the challenge
+    if (c.code == StatusCode::kOk) REQUIRE(first.ok());
+
+    Status status =
+        broker->PrefetchTokens(kRegistry, "registry.test", {PullScope("b"), PullScope("c")});
+    CHECK(status.code() == c.code);
+    CHECK(status.http_status() == c.http_status);
+  }
 }
 
 }  // namespace

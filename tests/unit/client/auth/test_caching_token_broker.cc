@@ -68,21 +68,44 @@ class BlockingCredentials : public CredentialSource {
   std::vector<std::string> lookups_;
 };
 
+// The fake world, a CachingTokenBroker over it (on the test's clock) and the
+// AuthTransport that asks the broker.
+struct Stack {
+  Stack(FakeConfig config, std::shared_ptr<CredentialSource> credentials)
+      : world(std::make_shared<FakeWorld>(std::move(config), &now)),
+        broker(std::make_shared<CachingTokenBroker>(
+            world, std::move(credentials), std::make_shared<TokenCache>([this] { return now; }))),
+        transport(world, broker) {}
+  Stack(const Stack&) = delete;
+  Stack& operator=(const Stack&) = delete;
+
+  // A manifest request for `repo` with the pull scope of `repo`, on `host`.
+  Result<HttpResponse> Resolve(const std::string& repo, const std::string& tag = "1",
+                               const std::string& host = "registry.test") {
+    HttpRequest request;
+    request.url = "https://" + host + "/v2/" + repo + "/manifests/" + tag;
+    request.auth = {host, PullScope(repo)};
+    return transport.RoundTrip(request);
+  }
+  // Its HTTP status, -1 for an error.
+  int HttpStatus(const std::string& repo, const std::string& host = "registry.test") {
+    Result<HttpResponse> response = Resolve(repo, "1", host);
+    return response.ok() ? response->status : -1;
+  }
+
+  Clock::time_point now = Clock::now();
+  std::shared_ptr<FakeWorld> world;
+  std::shared_ptr<CachingTokenBroker> broker;
+  AuthTransport transport;
+};
+
 TEST_CASE("AuthTransport: concurrent requests share one token fetch") {
   for (const bool warm : {false, true}) {
     CAPTURE(warm);
-    Clock::time_point now = Clock::now();
-    auto world = std::make_shared<FakeWorld>(FakeConfig{}, &now);
     auto credentials = std::make_shared<CountingCredentials>(std::optional<AuthEntry>(kAlice));
-    auto broker = std::make_shared<CachingTokenBroker>(
-        world, credentials, std::make_shared<TokenCache>([&now] { return now; }));
-    AuthTransport transport(world, broker);
-    auto resolve = [&](int tag) {
-      HttpRequest request;
-      request.url = kRegistry + "/v2/a/manifests/" + std::to_string(tag);
-      request.auth = {"registry.test", "repository:a:pull"};
-      return transport.RoundTrip(request);
-    };
+    Stack stack(FakeConfig{}, credentials);
+    auto& world = stack.world;
+    auto resolve = [&](int tag) { return stack.Resolve("a", std::to_string(tag)); };
     if (warm) REQUIRE(resolve(0)->status == 200);
     constexpr int kThreads = 8;
     std::vector<int> statuses(kThreads);
@@ -217,18 +240,11 @@ TEST_CASE("AuthTransport::PrefetchTokens asks for many scopes in one token reque
   };
   for (const Case& c : cases) {
     INFO(std::string(c.name));
-    Clock::time_point now = Clock::now();
-    auto world = std::make_shared<FakeWorld>(c.config, &now);
     auto credentials = std::make_shared<CountingCredentials>(c.credentials);
-    auto broker = std::make_shared<CachingTokenBroker>(
-        world, credentials, std::make_shared<TokenCache>([&now] { return now; }));
-    AuthTransport transport(world, broker);
-    auto resolve = [&](const std::string& repo) {
-      HttpRequest request;
-      request.url = kRegistry + "/v2/" + repo + "/manifests/1";
-      request.auth = {"registry.test", "repository:" + repo + ":pull"};
-      return transport.RoundTrip(request);
-    };
+    Stack stack(c.config, credentials);
+    auto& world = stack.world;
+    auto& broker = stack.broker;
+    auto resolve = [&](const std::string& repo) { return stack.Resolve(repo); };
     auto token_lines_since = [&](size_t from) {
       std::vector<std::string> lines;
       const std::vector<std::string> log = world->Log();
@@ -241,7 +257,7 @@ TEST_CASE("AuthTransport::PrefetchTokens asks for many scopes in one token reque
     auto scopes = [](const std::vector<std::string>& repos) {
       std::vector<std::string> out;
       for (const std::string& repo : repos) {
-        out.push_back(repo.empty() ? "" : "repository:" + repo + ":pull");
+        out.push_back(repo.empty() ? "" : PullScope(repo));
       }
       return out;
     };
@@ -281,24 +297,13 @@ TEST_CASE("AuthTransport::PrefetchTokens asks for many scopes in one token reque
 TEST_CASE("AuthTransport: a prefetched token that lacks a scope is replaced once") {
   FakeConfig config;
   config.first_scope_only = true;  // as token servers that cap the scopes of one token
-  Clock::time_point now = Clock::now();
-  auto world = std::make_shared<FakeWorld>(config, &now);
-  auto credentials = std::make_shared<CountingCredentials>(std::optional<AuthEntry>());
-  auto broker = std::make_shared<CachingTokenBroker>(
-      world, credentials, std::make_shared<TokenCache>([&now] { return now; }));
-  AuthTransport transport(world, broker);
-  auto resolve = [&](const std::string& repo) {
-    HttpRequest request;
-    request.url = kRegistry + "/v2/" + repo + "/manifests/1";
-    request.auth = {"registry.test", "repository:" + repo + ":pull"};
-    Result<HttpResponse> response = transport.RoundTrip(request);
-    return response.ok() ? response->status : -1;
-  };
+  Stack stack(config, std::make_shared<CountingCredentials>(std::optional<AuthEntry>()));
+  auto& world = stack.world;
+  auto& broker = stack.broker;
+  auto resolve = [&](const std::string& repo) { return stack.HttpStatus(repo); };
   REQUIRE(resolve("a") == 200);
   const size_t mark = world->Log().size();
-  CHECK(
-      broker->PrefetchTokens(kRegistry, "registry.test", {"repository:b:pull", "repository:c:pull"})
-          .ok());
+  CHECK(broker->PrefetchTokens(kRegistry, "registry.test", {PullScope("b"), PullScope("c")}).ok());
   CHECK(resolve("b") == 200);
   CHECK(resolve("c") == 200);
   CHECK(resolve("c") == 200);
@@ -318,18 +323,10 @@ TEST_CASE("AuthTransport: a prefetched token that lacks a scope is replaced once
 TEST_CASE("CachingTokenBroker: a credential helper blocking for one registry delays no other") {
   FakeConfig config;
   config.anonymous_pull = false;  // every token request needs the credentials
-  Clock::time_point now = Clock::now();
-  auto world = std::make_shared<FakeWorld>(config, &now);
   auto credentials = std::make_shared<BlockingCredentials>("a.test");
-  auto broker = std::make_shared<CachingTokenBroker>(
-      world, credentials, std::make_shared<TokenCache>([&now] { return now; }));
-  AuthTransport transport(world, broker);
+  Stack stack(config, credentials);
   auto resolve = [&](const std::string& host, const std::string& repo) {
-    HttpRequest request;
-    request.url = "https://" + host + "/v2/" + repo + "/manifests/1";
-    request.auth = {host, PullScope(repo)};
-    Result<HttpResponse> response = transport.RoundTrip(request);
-    return response.ok() ? response->status : -1;
+    return stack.HttpStatus(repo, host);
   };
 
   std::future<int> a = std::async(std::launch::async, [&] { return resolve("a.test", "a"); });
@@ -374,20 +371,12 @@ TEST_CASE("CachingTokenBroker: a failed token request carries the token server's
   };
   for (const Case& c : cases) {
     INFO(std::string(c.name));
-    Clock::time_point now = Clock::now();
-    auto world = std::make_shared<FakeWorld>(c.config, &now);
-    auto broker = std::make_shared<CachingTokenBroker>(
-        world, std::make_shared<CountingCredentials>(c.credentials),
-        std::make_shared<TokenCache>([&now] { return now; }));
-    AuthTransport transport(world, broker);
-    HttpRequest request;
-    request.url = kRegistry + "/v2/a/manifests/1";
-    request.auth = {"registry.test", PullScope("a")};
-    Result<HttpResponse> first = transport.RoundTrip(request);  // learns the challenge
+    Stack stack(c.config, std::make_shared<CountingCredentials>(c.credentials));
+    Result<HttpResponse> first = stack.Resolve("a");  // learns the challenge
     if (c.code == StatusCode::kOk) REQUIRE(first.ok());
 
     Status status =
-        broker->PrefetchTokens(kRegistry, "registry.test", {PullScope("b"), PullScope("c")});
+        stack.broker->PrefetchTokens(kRegistry, "registry.test", {PullScope("b"), PullScope("c")});
     CHECK(status.code() == c.code);
     CHECK(status.http_status() == c.http_status);
   }

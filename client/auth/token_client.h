@@ -1,6 +1,7 @@
 // FetchToken: the client side of Docker's token authentication spec
 // (distribution/docs/spec/auth/token.md) and its OAuth2 refresh-token variant.
 // Given a registry's Bearer challenge, asks the challenge's realm for a token.
+// Thread-safe: it keeps no state (the transport must be thread-safe itself).
 #pragma once
 
 #include <optional>

@@ -5,6 +5,10 @@
 // (TokenBroker::PrefetchTokens), then the rest through a pool of workers
 // with at most `concurrency` requests in flight. Registries proceed in
 // parallel. N tags of one repository on a token registry cost N + 2 requests.
+//
+// Thread safety: ResolveAll starts its own workers (client/sys/parallel_for.h),
+// which share the RegistryClient and the TokenBroker; one ResolveAll call at a
+// time per BulkResolver.
 #pragma once
 
 #include <cstddef>

@@ -62,9 +62,10 @@ Result<RegistryContext> MakeRegistryContext(const GlobalOptions& options) {
   context.config = std::move(config).value();
   context.credentials =
       std::make_shared<DockerCredentialStore>(DockerCredentialStore::DefaultPath());
-  context.auth = MakeRegistryTransport(TransportSettings{context.config, options.ca_file},
-                                       context.credentials);
-  context.transport = context.auth;
+  auto [transport, tokens] = MakeRegistryTransport(
+      TransportSettings{context.config, options.ca_file}, context.credentials);
+  context.transport = std::move(transport);
+  context.auth = std::move(tokens);
   return context;
 }
 

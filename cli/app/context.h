@@ -8,8 +8,8 @@
 #include <memory>
 #include <string>
 
-#include "client/auth/auth_transport.h"
 #include "client/auth/credential_store.h"
+#include "client/auth/token_broker.h"
 #include "client/http/http.h"
 #include "client/sys/environment.h"
 #include "client/sys/file_io.h"
@@ -46,7 +46,7 @@ Result<ToolConfig> LoadToolConfig(const GlobalOptions& options, const Environmen
 struct RegistryContext {
   ToolConfig config;
   std::shared_ptr<DockerCredentialStore> credentials;
-  std::shared_ptr<AuthTransport> auth;  // the outermost layer of `transport`
+  std::shared_ptr<TokenBroker> auth;  // the broker the auth layer of `transport` asks
   std::shared_ptr<Transport> transport;
 };
 Result<RegistryContext> MakeRegistryContext(const GlobalOptions& options);

@@ -31,7 +31,8 @@ Status VerifyLogin(const GlobalOptions& globals, const std::string& domain, Auth
   Result<std::vector<Endpoint>> endpoints = EndpointsFor(domain, *config);
   if (!endpoints.ok()) return endpoints.status();
   auto transport = MakeRegistryTransport(TransportSettings{*config, globals.ca_file},
-                                         std::make_shared<StaticCredentials>(domain, entry));
+                                         std::make_shared<StaticCredentials>(domain, entry))
+                       .transport;
   HttpRequest request;
   request.url = endpoints->back().BaseUrl() + "/v2/";
   request.auth.registry = domain;

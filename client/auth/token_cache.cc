@@ -4,6 +4,13 @@
 
 namespace regdigest {
 
+std::string PullScope(std::string_view repository) {
+  std::string scope = "repository:";
+  scope += repository;
+  scope += ":pull";
+  return scope;
+}
+
 TokenCache::TokenCache(NowFunction now) : now_(std::move(now)) {}
 
 void TokenCache::RememberChallenge(const std::string& registry, const Challenge& challenge) {

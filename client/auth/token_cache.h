@@ -10,12 +10,18 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "common/auth/challenge.h"
 #include "common/auth/token_response.h"
 
 namespace regdigest {
+
+// "repository:<path>:pull": the scope a registry request for `repository`
+// (a reference's path, "library/ubuntu") asks for, and the key its token is
+// cached under. The one place regdigest builds a pull scope.
+std::string PullScope(std::string_view repository);
 
 class TokenCache {
  public:

@@ -80,9 +80,7 @@ HttpRequest BasicTokenRequest(const Url& realm, const std::string& service,
 Result<TokenResponse> FetchToken(Transport& transport, const Challenge& bearer,
                                  const std::vector<std::string>& scopes,
                                  const std::optional<AuthEntry>& credentials,
-                                 bool require_https_realm, std::string_view registry,
-                                 int* http_status) {
-  if (http_status) *http_status = 0;
+                                 bool require_https_realm, std::string_view registry) {
   const std::string service = bearer.Param("service");
   std::string registry_name(registry);
   if (registry_name.empty()) registry_name = service.empty() ? "the registry" : service;
@@ -126,24 +124,28 @@ Result<TokenResponse> FetchToken(Transport& transport, const Challenge& bearer,
                                          registry_name);
   }
   const int status = response->status;
-  if (http_status) *http_status = status;
   if (status == 401 || status == 403) {
-    return Status(
-        StatusCode::kUnauthorized,
-        where +
-            (sends_credentials ? " refused credentials for " : " refused anonymous access to ") +
-            registry_name + " (HTTP " + std::to_string(status) + ")");
+    return Status(StatusCode::kUnauthorized,
+                  where +
+                      (sends_credentials ? " refused credentials for "
+                                         : " refused anonymous access to ") +
+                      registry_name + " (HTTP " + std::to_string(status) + ")")
+        .WithHttpStatus(status);
   }
   if (status == 429) {
     return Status(StatusCode::kRateLimited,
-                  where + " is rate limiting token requests for " + registry_name);
+                  where + " is rate limiting token requests for " + registry_name)
+        .WithHttpStatus(status);
   }
   if (status < 200 || status > 299) {
     return Status(StatusCode::kTransport, where + " answered HTTP " + std::to_string(status) +
-                                              " to a token request for " + registry_name);
+                                              " to a token request for " + registry_name)
+        .WithHttpStatus(status);
   }
   Result<TokenResponse> token = ParseTokenResponse(response->body);
-  if (!token.ok()) return token.status().WithContext(where + " for " + registry_name);
+  if (!token.ok()) {
+    return token.status().WithContext(where + " for " + registry_name).WithHttpStatus(status);
+  }
   spdlog::debug("fetched token for scope \"{}\" from realm host {}, expires in {} s",
                 JoinScopes(scopes), realm->host, token->expires_in.count());
   return token;

@@ -1,6 +1,7 @@
 // FetchToken: the client side of Docker's token authentication spec
 // (distribution/docs/spec/auth/token.md) and its OAuth2 refresh-token variant.
 // Given a registry's Bearer challenge, asks the challenge's realm for a token.
+// Thread-safe: it keeps no state (the transport must be thread-safe itself).
 #pragma once
 
 #include <optional>
@@ -41,13 +42,12 @@ inline constexpr std::string_view kTokenClientId = "regdigest";
 // No message ever contains a secret. The request goes through
 // `transport` with an empty AuthContext. `registry` only names the registry
 // in messages (the challenge's service is used when it is empty).
-// `http_status`, when given, receives the token server's HTTP status (0 when
-// no answer came), so a caller can tell a refused request (4xx) from a failed
-// exchange.
+// A failure made from the token server's answer carries its HTTP status
+// (Status::http_status()), so a caller can tell a refused request (4xx) from
+// a failed exchange (0: no answer came).
 Result<TokenResponse> FetchToken(Transport& transport, const Challenge& bearer,
                                  const std::vector<std::string>& scopes,
                                  const std::optional<AuthEntry>& credentials,
-                                 bool require_https_realm, std::string_view registry = {},
-                                 int* http_status = nullptr);
+                                 bool require_https_realm, std::string_view registry = {});
 
 }  // namespace regdigest

@@ -10,6 +10,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "client/auth/token_cache.h"
 #include "client/sys/parallel_for.h"
 #include "common/registry/concurrency.h"
 #include "common/registry/endpoint.h"
@@ -19,10 +20,6 @@ namespace {
 
 // Registries resolved at the same time; each has its own pool of workers.
 constexpr std::size_t kMaxParallelRegistries = 16;
-
-std::string ScopeFor(const Reference& reference) {
-  return "repository:" + reference.path() + ":pull";
-}
 
 }  // namespace
 
@@ -37,8 +34,8 @@ struct BulkResolver::Run {
 };
 
 BulkResolver::BulkResolver(RegistryClient& client, const ToolConfig& config,
-                           std::shared_ptr<AuthTransport> auth, BulkResolverOptions options)
-    : client_(client), config_(config), auth_(std::move(auth)), options_(std::move(options)) {}
+                           std::shared_ptr<TokenBroker> tokens, BulkResolverOptions options)
+    : client_(client), config_(config), tokens_(std::move(tokens)), options_(std::move(options)) {}
 
 std::vector<Result<ManifestDescriptor>> BulkResolver::ResolveAll(
     const std::vector<Reference>& references) {
@@ -96,13 +93,13 @@ void BulkResolver::ResolveOne(Run& run, std::size_t index) {
 }
 
 void BulkResolver::PrefetchTokens(const Run& run, const std::vector<std::size_t>& indexes) {
-  if (!auth_) return;
+  if (!tokens_) return;
   const Reference& first = *run.unique[indexes.front()];
-  const std::string first_scope = ScopeFor(first);
+  const std::string first_scope = PullScope(first.path());
   std::set<std::string> seen{first_scope};
   std::vector<std::string> scopes;
   for (std::size_t index : indexes) {
-    std::string scope = ScopeFor(*run.unique[index]);
+    std::string scope = PullScope(run.unique[index]->path());
     if (seen.insert(scope).second) scopes.push_back(std::move(scope));
   }
   if (scopes.empty()) return;  // one repository: its token is already cached
@@ -110,7 +107,7 @@ void BulkResolver::PrefetchTokens(const Run& run, const std::vector<std::size_t>
   // per-request path. The last endpoint is the registry itself.
   Result<std::vector<Endpoint>> endpoints = EndpointsFor(first.domain(), config_);
   if (!endpoints.ok() || endpoints->size() != 1 || endpoints->back().mirror) return;
-  Status status = auth_->PrefetchTokens(endpoints->back().BaseUrl(), first.domain(), scopes);
+  Status status = tokens_->PrefetchTokens(endpoints->back().BaseUrl(), first.domain(), scopes);
   if (!status.ok()) {
     // Not fatal: each request still fetches the token it needs.
     spdlog::debug("token prefetch for {} ({} repositories) failed: {}", first.domain(),

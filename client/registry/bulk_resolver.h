@@ -2,9 +2,13 @@
 // the protocol allows and several in flight at once. Per registry: the first
 // reference alone (its 401 teaches the auth layer the registry's challenge),
 // then one token request covering every other repository
-// (AuthTransport::PrefetchTokens), then the rest through a pool of workers
+// (TokenBroker::PrefetchTokens), then the rest through a pool of workers
 // with at most `concurrency` requests in flight. Registries proceed in
 // parallel. N tags of one repository on a token registry cost N + 2 requests.
+//
+// Thread safety: ResolveAll starts its own workers (client/sys/parallel_for.h),
+// which share the RegistryClient and the TokenBroker; one ResolveAll call at a
+// time per BulkResolver.
 #pragma once
 
 #include <cstddef>
@@ -12,7 +16,7 @@
 #include <memory>
 #include <vector>
 
-#include "client/auth/auth_transport.h"
+#include "client/auth/token_broker.h"
 #include "client/registry/registry_client.h"
 #include "common/base/status.h"
 #include "common/image/reference.h"
@@ -31,10 +35,10 @@ struct BulkResolverOptions {
 class BulkResolver {
  public:
   // `client` must be safe to call from several threads (RegistryClient over the
-  // regdigest transport stack is). `auth` is the stack's AuthTransport, used to
+  // regdigest transport stack is). `tokens` is the stack's TokenBroker, used to
   // prefetch tokens; null skips the prefetch. `config` is the one `client` uses.
   BulkResolver(RegistryClient& client, const ToolConfig& config,
-               std::shared_ptr<AuthTransport> auth, BulkResolverOptions options = {});
+               std::shared_ptr<TokenBroker> tokens, BulkResolverOptions options = {});
 
   // One result per reference, in input order. Identical references are
   // resolved once.
@@ -51,7 +55,7 @@ class BulkResolver {
 
   RegistryClient& client_;
   const ToolConfig& config_;
-  std::shared_ptr<AuthTransport> auth_;
+  std::shared_ptr<TokenBroker> tokens_;
   BulkResolverOptions options_;
 };
 

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "client/auth/token_cache.h"
 #include "common/image/media_types.h"
 #include "common/registry/endpoint.h"
 #include "common/registry/registry_error.h"
@@ -84,7 +85,7 @@ Result<HttpResponse> RegistryClient::Send(const Reference& reference, const std:
     if (!accept.empty()) request.headers.Set("Accept", accept);
     // A mirror gets its own credentials (if any), never the registry's.
     request.auth.registry = endpoint.mirror ? endpoint.authority : reference.domain();
-    request.auth.scope = "repository:" + reference.path() + ":pull";
+    request.auth.scope = PullScope(reference.path());
     Result<HttpResponse> response = transport_->RoundTrip(request);
     if (!response.ok()) {
       last = response.status().WithContext(what);

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "client/auth/auth_transport.h"
+#include "client/auth/caching_token_broker.h"
 #include "client/http/curl_transport.h"
 #include "client/http/redirect_transport.h"
 #include "client/http/retry_transport.h"
@@ -11,8 +12,8 @@
 
 namespace regdigest {
 
-std::shared_ptr<AuthTransport> MakeRegistryTransport(
-    const TransportSettings& settings, std::shared_ptr<CredentialSource> credentials) {
+RegistryTransport MakeRegistryTransport(const TransportSettings& settings,
+                                        std::shared_ptr<CredentialSource> credentials) {
   CurlOptions options;
   options.connect_timeout = settings.config.connect_timeout;
   options.timeout = settings.config.timeout;
@@ -36,12 +37,13 @@ std::shared_ptr<AuthTransport> MakeRegistryTransport(
   auto retries = std::make_shared<RetryTransport>(curl, settings.config.DefaultRetryPolicy(),
                                                   std::move(attempts_by_registry));
   auto redirects = std::make_shared<RedirectTransport>(retries);
-  AuthTransport::Options auth_options;
+  CachingTokenBroker::Options auth_options;
   for (const auto& [domain, registry] : settings.config.registries) {
     if (registry.insecure) auth_options.insecure_registries.insert(domain);
   }
-  return std::make_shared<AuthTransport>(redirects, std::move(credentials),
-                                         std::make_shared<TokenCache>(), std::move(auth_options));
+  auto tokens = std::make_shared<CachingTokenBroker>(
+      redirects, std::move(credentials), std::make_shared<TokenCache>(), std::move(auth_options));
+  return RegistryTransport{std::make_shared<AuthTransport>(redirects, tokens), tokens};
 }
 
 }  // namespace regdigest

@@ -1,7 +1,7 @@
-// Tests for AuthTransport (client/auth_transport.h): answering challenges,
-// reusing what it learned, bounded retries, and where credentials may go.
-// Runs against the in-process fake registry + token server of
-// tests/unit/fakes/fake_registry.h, which records every request it sees.
+// Tests for AuthTransport (client/auth/auth_transport.h) over CachingTokenBroker: answering
+// challenges, reusing what it learned, bounded retries, and where credentials may go. Runs against
+// the in-process fake registry + token server of tests/unit/fakes/fake_registry.h, which records
+// every request it sees.
 #include <doctest/doctest.h>
 
 #include <chrono>
@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "client/auth/auth_transport.h"
+#include "client/auth/caching_token_broker.h"
 #include "common/base/url.h"
 #include "tests/unit/fakes/fake_credentials.h"
 #include "tests/unit/fakes/fake_registry.h"
@@ -60,7 +61,7 @@ TEST_CASE("AuthTransport answers challenges and reuses what it learned") {
     std::vector<Step> steps;
     std::vector<std::string> log;  // every request the fake saw, in order
     size_t lookups;                // credential lookups
-    AuthTransport::Options options = {};
+    CachingTokenBroker::Options options = {};
   };
   const std::optional<AuthEntry> none, alice = kAlice, identity = kIdentity;
   const FakeConfig bearer;
@@ -97,7 +98,7 @@ TEST_CASE("AuthTransport answers challenges and reuses what it learned") {
   expired.advance = seconds(3);
   Step expired_refused = expired;
   expired_refused.status = 401;
-  AuthTransport::Options insecure;
+  CachingTokenBroker::Options insecure;
   insecure.insecure_registries = {"registry.test"};
   Step revoked = Get("/v2/a/manifests/2");
   revoked.revoke = true;
@@ -314,8 +315,10 @@ TEST_CASE("AuthTransport answers challenges and reuses what it learned") {
     Clock::time_point now = Clock::now();
     auto world = std::make_shared<FakeWorld>(c.config, &now);
     auto credentials = std::make_shared<CountingCredentials>(c.credentials);
-    AuthTransport transport(world, credentials,
-                            std::make_shared<TokenCache>([&now] { return now; }), c.options);
+    AuthTransport transport(
+        world,
+        std::make_shared<CachingTokenBroker>(
+            world, credentials, std::make_shared<TokenCache>([&now] { return now; }), c.options));
     for (const Step& step : c.steps) {
       CAPTURE(step.path);
       now += step.advance;

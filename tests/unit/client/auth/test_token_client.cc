@@ -333,6 +333,9 @@ TEST_CASE("FetchToken builds the token request and maps the answer") {
       // No secret ever reaches a message.
       CHECK(token.status().message().find("s3cret") == std::string::npos);
       CHECK(token.status().message().find("id-t0ken") == std::string::npos);
+      // The token server's HTTP status when it answered (what a caller tells a refusal by).
+      const int answered = c.method.empty() || !c.reply.ok() ? 0 : c.reply->status;
+      CHECK(token.status().http_status() == answered);
     }
   }
 }

@@ -14,8 +14,12 @@
 #include <vector>
 
 #include "client/auth/auth_transport.h"
+#include "client/auth/caching_token_broker.h"
+#include "client/auth/token_broker.h"
+#include "client/auth/token_cache.h"
 #include "client/registry/bulk_resolver.h"
 #include "common/base/url.h"
+#include "common/registry/endpoint.h"
 
 namespace regdigest {
 namespace {
@@ -147,6 +151,36 @@ class NoCredentials : public CredentialSource {
   }
 };
 
+// A TokenBroker that grants nothing and records the prefetches asked of it.
+// Its prefetches fail, which must not fail any reference.
+class RecordingBroker : public TokenBroker {
+ public:
+  struct Call {
+    std::string origin;
+    std::string registry;
+    std::vector<std::string> scopes;
+    friend bool operator==(const Call&, const Call&) = default;
+  };
+
+  Result<std::string> Authorization(const AuthTarget&) override { return std::string(); }
+  Result<std::optional<AuthAnswer>> Answer(const AuthTarget&, const std::vector<Challenge>&,
+                                           const std::string&,
+                                           const std::vector<std::string>*) override {
+    return std::optional<AuthAnswer>();
+  }
+  Status PrefetchTokens(const std::string& origin, const std::string& registry,
+                        const std::vector<std::string>& scopes) override {
+    std::lock_guard lock(mu_);
+    calls.push_back(Call{origin, registry, scopes});
+    return Status(StatusCode::kTransport, "token server down");
+  }
+
+  std::vector<Call> calls;
+
+ private:
+  std::mutex mu_;
+};
+
 // `count` tags of `repository` on `host`, tag names t0, t1...
 std::vector<Reference> Tags(const std::string& host, const std::string& repository, int count) {
   std::vector<Reference> refs;
@@ -276,10 +310,10 @@ TEST_CASE("BulkResolver on a token registry: one 401, one token per run, N HEADs
     CAPTURE(c.name);
     auto fake = std::make_shared<FakeRegistries>();
     fake->multi_scope = c.multi_scope;
-    auto auth = std::make_shared<AuthTransport>(fake, std::make_shared<NoCredentials>());
+    auto tokens = std::make_shared<CachingTokenBroker>(fake, std::make_shared<NoCredentials>());
     ToolConfig config;
-    RegistryClient client(auth, config);
-    BulkResolver resolver(client, config, auth, BulkResolverOptions{4, nullptr});
+    RegistryClient client(std::make_shared<AuthTransport>(fake, tokens), config);
+    BulkResolver resolver(client, config, tokens, BulkResolverOptions{4, nullptr});
     std::vector<std::vector<Reference>> lists;
     for (int r = 0; r < c.repositories; ++r) {
       lists.push_back(Tags(kTokenHost, "repo" + std::to_string(r), c.tags_each));
@@ -301,6 +335,49 @@ TEST_CASE("BulkResolver on a token registry: one 401, one token per run, N HEADs
       REQUIRE(fake->token_requests.size() == 2);
       CHECK(fake->token_requests[1].size() == static_cast<size_t>(c.repositories - 1));
     }
+  }
+}
+
+TEST_CASE("BulkResolver asks the TokenBroker for every repository but the first, per registry") {
+  struct Case {
+    const char* name;
+    std::vector<Reference> refs;
+    std::vector<RecordingBroker::Call> want;  // in any order across registries
+  };
+  ToolConfig config;
+  auto origin = [&config](const std::string& host) {
+    return EndpointsFor(host, config).value().back().BaseUrl();
+  };
+  const std::vector<Case> cases = {
+      {"one reference: nothing to prefetch", {Ref(kHostA + "/a:t0")}, {}},
+      {"one repository: its token comes with the first request",
+       {Ref(kHostA + "/a:t0"), Ref(kHostA + "/a:t1"), Ref(kHostA + "/a:t2")},
+       {}},
+      {"several repositories: one call with the pull scope of each but the first's",
+       {Ref(kHostA + "/a:t0"), Ref(kHostA + "/team/b:t0"), Ref(kHostA + "/a:t1"),
+        Ref(kHostA + "/c:t0"), Ref(kHostA + "/team/b:t1")},
+       {{origin(kHostA), kHostA, {PullScope("team/b"), PullScope("c")}}}},
+      {"two registries: one call each, for its own repositories",
+       {Ref(kHostA + "/a:t0"), Ref(kHostB + "/x:t0"), Ref(kHostA + "/b:t0"), Ref(kHostB + "/y:t0"),
+        Ref(kHostB + "/x:t1")},
+       {{origin(kHostA), kHostA, {PullScope("b")}}, {origin(kHostB), kHostB, {PullScope("y")}}}},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.name);
+    auto fake = std::make_shared<FakeRegistries>();
+    auto broker = std::make_shared<RecordingBroker>();
+    RegistryClient client(fake, config);
+    BulkResolver resolver(client, config, broker, BulkResolverOptions{2, nullptr});
+
+    std::vector<Result<ManifestDescriptor>> got = resolver.ResolveAll(c.refs);
+
+    for (const Result<ManifestDescriptor>& result : got) CHECK(result.ok());  // prefetch failed
+    auto by_origin = [](const auto& a, const auto& b) { return a.origin < b.origin; };
+    std::vector<RecordingBroker::Call> calls = broker->calls;
+    std::vector<RecordingBroker::Call> want = c.want;
+    std::sort(calls.begin(), calls.end(), by_origin);
+    std::sort(want.begin(), want.end(), by_origin);
+    CHECK(calls == want);
   }
 }
 

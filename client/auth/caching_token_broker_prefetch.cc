@@ -1,20 +1,30 @@
-// AuthTransport's bulk side: PrefetchTokens and the token requests it makes
-// (one for many scopes, or one per scope a few at a time).
+// CachingTokenBroker's bulk side: PrefetchTokens and the token requests it
+// makes (one for many scopes, or one per scope a few at a time).
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <atomic>
-#include <system_error>
-#include <thread>
+#include <mutex>
 #include <vector>
 
-#include "client/auth/auth_transport.h"
+#include "client/auth/caching_token_broker.h"
 #include "client/auth/token_client.h"
+#include "client/sys/parallel_for.h"
 
 namespace regdigest {
+namespace {
 
-Status AuthTransport::PrefetchTokens(const std::string& origin, const std::string& registry,
-                                     const std::vector<std::string>& scopes) {
+// A 4xx other than 401 (credentials) and 429 (rate limit) to a multi-scope
+// token request: the token server does not take several scopes at once.
+bool RefusesMultiScope(const Status& status) {
+  const int http = status.http_status();
+  return http >= 400 && http <= 499 && http != 401 && http != 429;
+}
+
+}  // namespace
+
+Status CachingTokenBroker::PrefetchTokens(const std::string& origin, const std::string& registry,
+                                          const std::vector<std::string>& scopes) {
   Result<Url> url = Url::Parse(origin);
   if (!url.ok()) return url.status().WithContext("registry origin");
   const Target target = MakeTarget(*url, registry, "");
@@ -28,7 +38,7 @@ Status AuthTransport::PrefetchTokens(const std::string& origin, const std::strin
     if (!cache_->ValidToken(target.origin, scope)) missing.push_back(scope);
   }
   auto refuses_multi_scope = [&] {
-    std::lock_guard lock(fetch_locks_mu_);
+    std::lock_guard lock(mu_);
     return single_scope_origins_.contains(target.origin);
   };
   std::vector<std::string> one_by_one;
@@ -39,18 +49,15 @@ Status AuthTransport::PrefetchTokens(const std::string& origin, const std::strin
       one_by_one.insert(one_by_one.end(), batch.begin(), batch.end());
       continue;
     }
-    int http_status = 0;
-    Status status = FetchSharedToken(target, *bearer, batch, &http_status);
+    Status status = FetchSharedToken(target, *bearer, batch);
     if (status.ok()) continue;
-    const bool refused =
-        http_status >= 400 && http_status <= 499 && http_status != 401 && http_status != 429;
-    if (!refused) return status;
+    if (!RefusesMultiScope(status)) return status;
     spdlog::debug(
         "token server for {} refused {} scopes in one request (HTTP {}); asking for one "
         "scope per request from now on",
-        registry, batch.size(), http_status);
+        registry, batch.size(), status.http_status());
     {
-      std::lock_guard lock(fetch_locks_mu_);
+      std::lock_guard lock(mu_);
       single_scope_origins_.insert(target.origin);
     }
     one_by_one.insert(one_by_one.end(), batch.begin(), batch.end());
@@ -58,8 +65,8 @@ Status AuthTransport::PrefetchTokens(const std::string& origin, const std::strin
   return FetchEachToken(target, *bearer, one_by_one);
 }
 
-Status AuthTransport::FetchSharedToken(const Target& target, const Challenge& bearer,
-                                       const std::vector<std::string>& scopes, int* http_status) {
+Status CachingTokenBroker::FetchSharedToken(const Target& target, const Challenge& bearer,
+                                            const std::vector<std::string>& scopes) {
   // Hold every scope's fetch lock (in a fixed order, so two prefetches cannot
   // deadlock) so no request fetches one of these scopes meanwhile.
   std::vector<std::string> ordered = scopes;
@@ -67,7 +74,7 @@ Status AuthTransport::FetchSharedToken(const Target& target, const Challenge& be
   std::vector<std::shared_ptr<std::mutex>> mutexes;
   std::vector<std::unique_lock<std::mutex>> locks;
   for (const std::string& scope : ordered) {
-    mutexes.push_back(FetchLock(target.origin + " " + scope));
+    mutexes.push_back(FetchLock(target.origin, scope));
     locks.emplace_back(*mutexes.back());
   }
   std::vector<std::string> missing;
@@ -76,43 +83,30 @@ Status AuthTransport::FetchSharedToken(const Target& target, const Challenge& be
   }
   if (missing.empty()) return Status::Ok();
 
-  Result<std::optional<AuthEntry>> credentials = Credentials(target.registry);
+  Lookup credentials = Credentials(target.registry);
   if (!credentials.ok()) return credentials.status();
-  Result<TokenResponse> token =
-      FetchToken(*inner_, bearer, missing, *credentials, target.RequireHttpsRealm(),
-                 target.registry, http_status);
+  Result<TokenResponse> token = FetchToken(*transport_, bearer, missing, *credentials,
+                                           target.require_https_realm, target.registry);
   if (!token.ok()) return token.status();
   for (const std::string& scope : missing) cache_->StoreToken(target.origin, scope, *token);
   return Status::Ok();
 }
 
-Status AuthTransport::FetchEachToken(const Target& target, const Challenge& bearer,
-                                     const std::vector<std::string>& scopes) {
-  std::atomic<size_t> next{0};
+Status CachingTokenBroker::FetchEachToken(const Target& target, const Challenge& bearer,
+                                          const std::vector<std::string>& scopes) {
+  std::atomic<bool> failed{false};
   std::mutex first_error_mu;
   Status first_error;
-  auto work = [&] {
-    for (size_t i; (i = next++) < scopes.size();) {
-      Target one = target;
-      one.scope = scopes[i];
-      Result<std::string> token = BearerToken(one, bearer, {scopes[i]}, "");
-      if (token.ok()) continue;
-      std::lock_guard lock(first_error_mu);
-      if (first_error.ok()) first_error = token.status();
-      next = scopes.size();  // the rest would most likely fail the same way
-    }
-  };
-  std::vector<std::jthread> helpers;
-  for (size_t i = 1; i < std::min(kParallelTokenRequests, scopes.size()); ++i) {
-    try {
-      helpers.emplace_back(work);
-    } catch (const std::system_error& e) {  // no thread: fewer at a time
-      spdlog::debug("token requests: cannot start a thread: {}", e.what());
-      break;
-    }
-  }
-  work();
-  helpers.clear();  // joins
+  ParallelFor(0, scopes.size(), kParallelTokenRequests, [&](std::size_t i) {
+    if (failed) return;  // the rest would most likely fail the same way
+    Target one = target;
+    one.scope = scopes[i];
+    Result<std::string> token = BearerToken(one, bearer, {scopes[i]}, "");
+    if (token.ok()) return;
+    failed = true;
+    std::lock_guard lock(first_error_mu);
+    if (first_error.ok()) first_error = token.status();
+  });
   return first_error;
 }
 

@@ -1,17 +1,23 @@
-// Tests for AuthTransport (client/auth_transport.h) under load: concurrent
-// requests sharing one token fetch, and PrefetchTokens asking for many
-// repository scopes in one token request. Uses the fake registry + token
+// Tests for CachingTokenBroker (client/auth/caching_token_broker.h) behind
+// AuthTransport: concurrent requests sharing one token fetch, PrefetchTokens
+// asking for many repository scopes in one token request, and credential
+// lookups that never block another registry. Uses the fake registry + token
 // server of tests/unit/fakes/fake_registry.h.
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <chrono>
+#include <future>
+#include <latch>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "client/auth/auth_transport.h"
+#include "client/auth/caching_token_broker.h"
 #include "tests/unit/fakes/fake_credentials.h"
 #include "tests/unit/fakes/fake_registry.h"
 
@@ -30,20 +36,76 @@ using FakeWorld = testing::FakeRegistryWorld;
 
 const AuthEntry kAlice{"alice", "s3cret", ""};
 
+// A CredentialSource like a credential helper that hangs for one registry:
+// its lookups for `blocked` wait on a latch the test releases.
+class BlockingCredentials : public CredentialSource {
+ public:
+  explicit BlockingCredentials(std::string blocked) : blocked_(std::move(blocked)) {}
+
+  Result<std::optional<AuthEntry>> Lookup(std::string_view registry) override {
+    {
+      std::lock_guard lock(mu_);
+      lookups_.emplace_back(registry);
+    }
+    if (registry == blocked_) {
+      entered.count_down();
+      release.wait();
+    }
+    return std::optional<AuthEntry>(kAlice);
+  }
+
+  std::vector<std::string> Lookups() {
+    std::lock_guard lock(mu_);
+    return lookups_;
+  }
+
+  std::latch entered{1};  // a lookup for the blocked registry has started
+  std::latch release{1};  // lets it finish
+
+ private:
+  std::string blocked_;
+  std::mutex mu_;
+  std::vector<std::string> lookups_;
+};
+
+// The fake world, a CachingTokenBroker over it (on the test's clock) and the
+// AuthTransport that asks the broker.
+struct Stack {
+  Stack(FakeConfig config, std::shared_ptr<CredentialSource> credentials)
+      : world(std::make_shared<FakeWorld>(std::move(config), &now)),
+        broker(std::make_shared<CachingTokenBroker>(
+            world, std::move(credentials), std::make_shared<TokenCache>([this] { return now; }))),
+        transport(world, broker) {}
+  Stack(const Stack&) = delete;
+  Stack& operator=(const Stack&) = delete;
+
+  // A manifest request for `repo` with the pull scope of `repo`, on `host`.
+  Result<HttpResponse> Resolve(const std::string& repo, const std::string& tag = "1",
+                               const std::string& host = "registry.test") {
+    HttpRequest request;
+    request.url = "https://" + host + "/v2/" + repo + "/manifests/" + tag;
+    request.auth = {host, PullScope(repo)};
+    return transport.RoundTrip(request);
+  }
+  // Its HTTP status, -1 for an error.
+  int HttpStatus(const std::string& repo, const std::string& host = "registry.test") {
+    Result<HttpResponse> response = Resolve(repo, "1", host);
+    return response.ok() ? response->status : -1;
+  }
+
+  Clock::time_point now = Clock::now();
+  std::shared_ptr<FakeWorld> world;
+  std::shared_ptr<CachingTokenBroker> broker;
+  AuthTransport transport;
+};
+
 TEST_CASE("AuthTransport: concurrent requests share one token fetch") {
   for (const bool warm : {false, true}) {
     CAPTURE(warm);
-    Clock::time_point now = Clock::now();
-    auto world = std::make_shared<FakeWorld>(FakeConfig{}, &now);
     auto credentials = std::make_shared<CountingCredentials>(std::optional<AuthEntry>(kAlice));
-    AuthTransport transport(world, credentials,
-                            std::make_shared<TokenCache>([&now] { return now; }));
-    auto resolve = [&](int tag) {
-      HttpRequest request;
-      request.url = kRegistry + "/v2/a/manifests/" + std::to_string(tag);
-      request.auth = {"registry.test", "repository:a:pull"};
-      return transport.RoundTrip(request);
-    };
+    Stack stack(FakeConfig{}, credentials);
+    auto& world = stack.world;
+    auto resolve = [&](int tag) { return stack.Resolve("a", std::to_string(tag)); };
     if (warm) REQUIRE(resolve(0)->status == 200);
     constexpr int kThreads = 8;
     std::vector<int> statuses(kThreads);
@@ -178,17 +240,11 @@ TEST_CASE("AuthTransport::PrefetchTokens asks for many scopes in one token reque
   };
   for (const Case& c : cases) {
     INFO(std::string(c.name));
-    Clock::time_point now = Clock::now();
-    auto world = std::make_shared<FakeWorld>(c.config, &now);
     auto credentials = std::make_shared<CountingCredentials>(c.credentials);
-    AuthTransport transport(world, credentials,
-                            std::make_shared<TokenCache>([&now] { return now; }));
-    auto resolve = [&](const std::string& repo) {
-      HttpRequest request;
-      request.url = kRegistry + "/v2/" + repo + "/manifests/1";
-      request.auth = {"registry.test", "repository:" + repo + ":pull"};
-      return transport.RoundTrip(request);
-    };
+    Stack stack(c.config, credentials);
+    auto& world = stack.world;
+    auto& broker = stack.broker;
+    auto resolve = [&](const std::string& repo) { return stack.Resolve(repo); };
     auto token_lines_since = [&](size_t from) {
       std::vector<std::string> lines;
       const std::vector<std::string> log = world->Log();
@@ -201,7 +257,7 @@ TEST_CASE("AuthTransport::PrefetchTokens asks for many scopes in one token reque
     auto scopes = [](const std::vector<std::string>& repos) {
       std::vector<std::string> out;
       for (const std::string& repo : repos) {
-        out.push_back(repo.empty() ? "" : "repository:" + repo + ":pull");
+        out.push_back(repo.empty() ? "" : PullScope(repo));
       }
       return out;
     };
@@ -212,13 +268,13 @@ TEST_CASE("AuthTransport::PrefetchTokens asks for many scopes in one token reque
     for (const std::string& repo : c.before) (void)resolve(repo);
 
     size_t mark = world->Log().size();
-    Status status = transport.PrefetchTokens(c.origin, "registry.test", scopes(c.prefetch));
+    Status status = broker->PrefetchTokens(c.origin, "registry.test", scopes(c.prefetch));
     CHECK(status.code() == c.code);
     CHECK(token_lines_since(mark) == sorted(c.tokens));
     CHECK(world->Log().size() == mark + c.tokens.size());  // token requests only
     if (!c.prefetch2.empty()) {
       mark = world->Log().size();
-      CHECK(transport.PrefetchTokens(c.origin, "registry.test", scopes(c.prefetch2)).ok());
+      CHECK(broker->PrefetchTokens(c.origin, "registry.test", scopes(c.prefetch2)).ok());
       CHECK(token_lines_since(mark) == sorted(c.tokens2));
     }
     CHECK(credentials->lookups.size() <= 1);
@@ -241,22 +297,13 @@ TEST_CASE("AuthTransport::PrefetchTokens asks for many scopes in one token reque
 TEST_CASE("AuthTransport: a prefetched token that lacks a scope is replaced once") {
   FakeConfig config;
   config.first_scope_only = true;  // as token servers that cap the scopes of one token
-  Clock::time_point now = Clock::now();
-  auto world = std::make_shared<FakeWorld>(config, &now);
-  auto credentials = std::make_shared<CountingCredentials>(std::optional<AuthEntry>());
-  AuthTransport transport(world, credentials, std::make_shared<TokenCache>([&now] { return now; }));
-  auto resolve = [&](const std::string& repo) {
-    HttpRequest request;
-    request.url = kRegistry + "/v2/" + repo + "/manifests/1";
-    request.auth = {"registry.test", "repository:" + repo + ":pull"};
-    Result<HttpResponse> response = transport.RoundTrip(request);
-    return response.ok() ? response->status : -1;
-  };
+  Stack stack(config, std::make_shared<CountingCredentials>(std::optional<AuthEntry>()));
+  auto& world = stack.world;
+  auto& broker = stack.broker;
+  auto resolve = [&](const std::string& repo) { return stack.HttpStatus(repo); };
   REQUIRE(resolve("a") == 200);
   const size_t mark = world->Log().size();
-  CHECK(transport
-            .PrefetchTokens(kRegistry, "registry.test", {"repository:b:pull", "repository:c:pull"})
-            .ok());
+  CHECK(broker->PrefetchTokens(kRegistry, "registry.test", {PullScope("b"), PullScope("c")}).ok());
   CHECK(resolve("b") == 200);
   CHECK(resolve("c") == 200);
   CHECK(resolve("c") == 200);
@@ -271,6 +318,68 @@ TEST_CASE("AuthTransport: a prefetched token that lacks a scope is replaced once
   };
   CHECK(std::vector<std::string>(log.begin() + static_cast<std::ptrdiff_t>(mark), log.end()) ==
         expected);
+}
+
+TEST_CASE("CachingTokenBroker: a credential helper blocking for one registry delays no other") {
+  FakeConfig config;
+  config.anonymous_pull = false;  // every token request needs the credentials
+  auto credentials = std::make_shared<BlockingCredentials>("a.test");
+  Stack stack(config, credentials);
+  auto resolve = [&](const std::string& host, const std::string& repo) {
+    return stack.HttpStatus(repo, host);
+  };
+
+  std::future<int> a = std::async(std::launch::async, [&] { return resolve("a.test", "a"); });
+  credentials->entered.wait();  // registry A's helper is now hanging
+  // A second repository of A waits for A's one lookup (a once-per-registry future)...
+  std::future<int> a2 = std::async(std::launch::async, [&] { return resolve("a.test", "a2"); });
+  // ...while registry B gets its credentials and token at once.
+  std::future<int> b = std::async(std::launch::async, [&] { return resolve("b.test", "b"); });
+  const bool b_finished = b.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
+  const bool a_waited = a.wait_for(std::chrono::milliseconds(0)) == std::future_status::timeout &&
+                        a2.wait_for(std::chrono::milliseconds(0)) == std::future_status::timeout;
+  credentials->release.count_down();  // before any CHECK, so a failure cannot hang the test
+
+  CHECK(b_finished);
+  CHECK(a_waited);
+  CHECK(b.get() == 200);
+  CHECK(a.get() == 200);
+  CHECK(a2.get() == 200);
+  std::vector<std::string> lookups = credentials->Lookups();
+  std::sort(lookups.begin(), lookups.end());
+  CHECK(lookups == std::vector<std::string>{"a.test", "b.test"});  // one lookup per registry
+}
+
+TEST_CASE("CachingTokenBroker: a failed token request carries the token server's HTTP status") {
+  struct Case {
+    const char* name;
+    FakeConfig config;
+    std::optional<AuthEntry> credentials;
+    StatusCode code;
+    int http_status;
+  };
+  FakeConfig single_scope;
+  single_scope.multi_scope = false;
+  FakeConfig private_bearer;
+  private_bearer.anonymous_pull = false;
+  private_bearer.password = "other";
+  const std::vector<Case> cases = {
+      // The 400 is taken as a refusal of several scopes: one request per scope follows.
+      {"multi-scope refused (400): falls back, succeeds", single_scope, std::nullopt,
+       StatusCode::kOk, 0},
+      {"credentials refused (401)", private_bearer, kAlice, StatusCode::kUnauthorized, 401},
+  };
+  for (const Case& c : cases) {
+    INFO(std::string(c.name));
+    Stack stack(c.config, std::make_shared<CountingCredentials>(c.credentials));
+    Result<HttpResponse> first = stack.Resolve("a");  // learns the challenge
+    if (c.code == StatusCode::kOk) REQUIRE(first.ok());
+
+    Status status =
+        stack.broker->PrefetchTokens(kRegistry, "registry.test", {PullScope("b"), PullScope("c")});
+    CHECK(status.code() == c.code);
+    CHECK(status.http_status() == c.http_status);
+  }
 }
 
 }  // namespace

@@ -10,7 +10,8 @@
 #                     starts dockerd, waits for /_ping (30 s), exports
 #                     DOCKER_HOST=unix://$DOCKERD_DIR/docker.sock.
 #                     If it cannot start: with CI=true the script fails with
-#                     the log tail; otherwise it prints SKIP and exits 0 (or,
+#                     the log tail; otherwise it prints SKIP and exits 77,
+#                     which CTest reports as skipped (SKIP_RETURN_CODE) (or,
 #                     with RD_DOCKERD_OPTIONAL=1, returns 1 so the caller
 #                     can go on without an engine; RD_DOCKERD_ERROR says why,
 #                     RD_DOCKERD_LOG_TAIL holds the end of its log).
@@ -65,7 +66,7 @@ _rd_dockerd_unavailable() {
   if [[ -n "$RD_DOCKERD_LOG_TAIL" ]]; then
     printf '%s\n' "$RD_DOCKERD_LOG_TAIL" | sed 's/^/SKIP:   dockerd: /'
   fi
-  exit 0
+  exit 77  # CTest's SKIP_RETURN_CODE: shown as skipped, never as passed
 }
 
 # Picks a short directory for the engine: unix socket paths are limited to

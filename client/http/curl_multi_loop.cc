@@ -14,6 +14,14 @@ namespace {
 // (timeouts, retries of a connect) shorten the wait as needed.
 constexpr int kIdlePollMs = 1000;
 
+// Idle connections the shared cache keeps. libcurl's default is 4 times the
+// number of transfers in the multi handle at the moment one finishes, so a
+// lull after a burst (one transfer left) closed all but 4 of the burst's
+// connections, and the next burst opened (and TLS-negotiated) them again.
+// A fixed size at least the most requests ever in flight (64 per registry,
+// kMaxConcurrency) keeps them for reuse.
+constexpr long kMaxCachedConnections = 256;
+
 CURLcode FromMultiCode(CURLMcode code) {
   return code == CURLM_OUT_OF_MEMORY ? CURLE_OUT_OF_MEMORY : CURLE_FAILED_INIT;
 }
@@ -36,6 +44,7 @@ CurlMultiLoop::CurlMultiLoop() {
   multi_ = curl_multi_init();
   if (multi_ != nullptr) {
     curl_multi_setopt(multi_, CURLMOPT_PIPELINING, static_cast<long>(CURLPIPE_MULTIPLEX));
+    curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, kMaxCachedConnections);
   }
 }
 

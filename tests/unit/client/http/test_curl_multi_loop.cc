@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -88,30 +90,81 @@ TEST_CASE("CurlMultiLoop shares one connection cache between easy handles and th
   CHECK(server.connections() == 1);
 }
 
-TEST_CASE("CurlMultiLoop runs transfers concurrently, not one after another") {
-  std::atomic<int> in_handler{0};
-  std::atomic<int> most{0};
-  LoopbackServer server([&](const SeenRequest&) {
-    const int now = ++in_handler;
-    int seen = most.load();
-    while (now > seen && !most.compare_exchange_weak(seen, now)) {
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    --in_handler;
-    return Reply("200 OK", "", "slow");
-  });
-  CurlMultiLoop loop;
-  std::vector<std::thread> threads;
+// Holds each request until `want` requests are in hand at once (or a
+// deadline passes), and records the most seen together. No sleep decides the
+// outcome: on a loaded machine the threads may start late, the handler waits.
+class Gate {
+ public:
+  explicit Gate(int want) : want_(want) {}
+  std::string Hold() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    most_ = std::max(most_, ++in_hand_);
+    changed_.notify_all();
+    changed_.wait_for(lock, std::chrono::seconds(10), [this] { return in_hand_ >= want_; });
+    return Reply("200 OK", "", "held");
+  }
+  // Before each burst: the next requests wait again.
+  void Reset() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    in_hand_ = 0;
+  }
+  int most() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return most_;
+  }
+
+ private:
+  const int want_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  int in_hand_ = 0;
+  int most_ = 0;
+};
+
+// `n` transfers from `n` threads, each held by the server until all are in.
+int Burst(CurlMultiLoop& loop, LoopbackServer& server, Gate& gate, int n) {
+  gate.Reset();
   std::atomic<int> good{0};
-  for (int t = 0; t < 4; ++t) {
+  std::vector<std::thread> threads;
+  for (int t = 0; t < n; ++t) {
     threads.emplace_back([&] {
       std::string body;
-      if (Get(loop, server.Url("/slow"), &body) == CURLE_OK && body == "slow") ++good;
+      if (Get(loop, server.Url("/held"), &body) == CURLE_OK && body == "held") ++good;
     });
   }
   for (auto& thread : threads) thread.join();
-  CHECK(good == 4);
-  CHECK(most.load() >= 2);  // the server had several requests in hand at once
+  return good;
+}
+
+TEST_CASE("CurlMultiLoop runs transfers concurrently, not one after another") {
+  // Transfers run one after another would each wait out the gate's deadline
+  // alone: most would be 1.
+  Gate gate(4);
+  LoopbackServer server([&](const SeenRequest&) { return gate.Hold(); });
+  CurlMultiLoop loop;
+  CHECK(Burst(loop, server, gate, 4) == 4);
+  CHECK(gate.most() == 4);  // the server had all four requests in hand at once
+}
+
+TEST_CASE("CurlMultiLoop keeps a burst's connections through a lull") {
+  // libcurl's default cache size is 4 per transfer in the multi handle when
+  // one finishes: lone transfers after a burst of 8 closed 4 of its 8
+  // connections, and the next burst opened new ones.
+  Gate gate(8);
+  LoopbackServer server([&](const SeenRequest& r) {
+    return PathOf(r) == "/held" ? gate.Hold() : Reply("200 OK", "", "lone");
+  });
+  CurlMultiLoop loop;
+  REQUIRE(Burst(loop, server, gate, 8) == 8);
+  REQUIRE(server.connections() == 8);
+  for (int i = 0; i < 8; ++i) {
+    std::string body;
+    CHECK(Get(loop, server.Url("/lone"), &body) == CURLE_OK);
+  }
+  CHECK(Burst(loop, server, gate, 8) == 8);
+  CHECK(gate.most() == 8);
+  CHECK(server.requests().size() == 24);
+  CHECK(server.connections() == 8);
 }
 
 TEST_CASE("CurlMultiLoop reports a failed transfer's own error") {

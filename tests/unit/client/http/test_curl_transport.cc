@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "client/http/curl_transport.h"
+#include "tests/unit/fakes/log_capture.h"
 #include "tests/unit/fakes/loopback_http_server.h"
 
 namespace regdigest {
@@ -256,6 +257,44 @@ TEST_CASE("CurlTransport reports requests that get no response") {
     CHECK_FALSE(Contains(response.status().message(), "s3cr3t"));  // no query in messages
   }
   CHECK(plain_http.connections() == 1);  // only the TLS case got as far as connecting
+}
+
+TEST_CASE("CurlTransport logs each exchange without the URL's query") {
+  // A presigned storage URL carries its signature in the query, and a token
+  // realm may carry a secret parameter: -vv shows the path, never the query.
+  LoopbackServer server([](const SeenRequest&) { return Reply("200 OK", "", "ok"); });
+  const std::string origin = "http://127.0.0.1:" + std::to_string(server.port());
+  const std::string refused = "http://127.0.0.1:" + std::to_string(UnusedPort());
+  struct Case {
+    std::string name;
+    std::string url;
+    std::string logged;  // the whole log, or its start for a failure
+    bool fails = false;
+  };
+  const std::vector<Case> cases = {
+      {"presigned blob URL", origin + "/blob?X-Amz-Signature=SECRET&X-Amz-Credential=KEY",
+       "debug GET " + origin + "/blob -> 200 (HTTP/1.x)\n"},
+      {"token realm with a secret parameter",
+       origin + "/token?service=registry.test&client_secret=SECRET",
+       "debug GET " + origin + "/token -> 200 (HTTP/1.x)\n"},
+      {"failed request", refused + "/blob?X-Amz-Signature=SECRET",
+       "debug GET " + refused + "/blob failed: ", true},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.name);
+    CurlTransport transport(CurlOptions{});
+    HttpRequest request;
+    request.url = c.url;
+    LogCapture log;
+    auto response = transport.RoundTrip(request);
+    const std::string text = log.text();
+    CHECK_MESSAGE((c.fails ? text.starts_with(c.logged) : text == c.logged), text);
+    CHECK(response.ok() == !c.fails);
+    CHECK_FALSE(Contains(text, "SECRET"));
+    CHECK_FALSE(Contains(text, "?"));
+  }
+  REQUIRE(server.requests().size() == 2);
+  CHECK(Contains(server.requests()[0].head, "X-Amz-Signature=SECRET"));  // the query was sent
 }
 
 TEST_CASE("CurlTransport reuses connections across requests and threads") {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "client/http/redirect_transport.h"
+#include "tests/unit/fakes/log_capture.h"
 
 namespace regdigest {
 namespace {
@@ -167,6 +168,7 @@ TEST_CASE("RedirectTransport refuses unsafe or endless redirects") {
     int max_redirects;
     std::string message;
     std::size_t requests;
+    std::string start = kStart;
   };
   std::map<std::string, FakeTransport::Reply> loop = {
       {kStart, {302, "https://registry.test/a"}},
@@ -188,6 +190,14 @@ TEST_CASE("RedirectTransport refuses unsafe or endless redirects") {
        5,
        "refusing redirect from https to http: http://cdn.test/b",
        2},
+      // The rule is per hop: an http start does not license a later downgrade.
+      {"http to https to http",
+       {{"http://registry.test/v2/app/blobs/sha256:aa", {302, "https://cdn.test/a"}},
+        {"https://cdn.test/a", {302, "http://cdn.test/b"}}},
+       5,
+       "refusing redirect from https to http: http://cdn.test/b",
+       2,
+       "http://registry.test/v2/app/blobs/sha256:aa"},
       {"redirect loop", loop, 5, "too many redirects (more than 5)", 6},
       {"long chain", chain, 5, "too many redirects (more than 5)", 6},
       {"custom limit", chain, 2, "too many redirects (more than 2)", 3},
@@ -204,13 +214,50 @@ TEST_CASE("RedirectTransport refuses unsafe or endless redirects") {
     fake->script = c.script;
     RedirectTransport transport(fake, c.max_redirects);
     HttpRequest request;
-    request.url = kStart;
+    request.url = c.start;
     auto response = transport.RoundTrip(request);
     REQUIRE_FALSE(response.ok());
     CHECK(response.status().code() == StatusCode::kTransport);
     CHECK_MESSAGE(response.status().message().find(c.message) != std::string::npos,
                   response.status().message());
     CHECK(fake->requests.size() == c.requests);
+  }
+}
+
+TEST_CASE("RedirectTransport logs redirects without their query") {
+  // Presigned storage URLs carry their signature in the query, and a token
+  // realm may carry a secret parameter: -vv shows the paths, never a query.
+  struct Case {
+    std::string name;
+    std::string start;
+    std::string location;
+    std::string logged;  // the debug line, all of it
+  };
+  const std::vector<Case> cases = {
+      {"presigned Location", kStart,
+       "https://cdn.test/blob?X-Amz-Signature=SECRET&X-Amz-Credential=KEY",
+       "debug GET https://registry.test/v2/app/blobs/sha256:aa redirected (307) to "
+       "https://cdn.test/blob\n"},
+      {"token realm with a secret parameter",
+       "https://auth.test/token?service=registry.test&client_secret=SECRET",
+       "/token2?X-Amz-Signature=SECRET",
+       "debug GET https://auth.test/token redirected (307) to https://auth.test/token2\n"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.name);
+    auto fake = std::make_shared<FakeTransport>();
+    fake->script = {{c.start, {307, c.location}}};
+    RedirectTransport transport(fake);
+    HttpRequest request;
+    request.url = c.start;
+    LogCapture log;
+    auto response = transport.RoundTrip(request);
+    REQUIRE_MESSAGE(response.ok(), response.status().ToString());
+    REQUIRE(fake->requests.size() == 2);
+    const std::string text = log.text();
+    CHECK(text == c.logged);
+    CHECK(text.find("SECRET") == std::string::npos);
+    CHECK(text.find('?') == std::string::npos);
   }
 }
 

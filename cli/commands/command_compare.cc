@@ -169,8 +169,7 @@ void PrintJobText(const CompareJob& job) {
 }
 
 int JobExitStatus(const CompareJob& job) {
-  if (!job.error.ok())
-    return ExitStatusFor(job.error.code()) == kExitUsage ? kExitUsage : kExitFailure;
+  if (!job.error.ok()) return ExitStatusFor(job.error.code());
   return job.comparison.status == CompareStatus::kMatch ? kExitOk : kExitDrift;
 }
 

@@ -81,7 +81,7 @@ int RunPinCheck(const GlobalOptions& globals, const PinOptions& options) {
       ResolveCurrentDigests(globals, references, platform, options.concurrency);
   if (!digests.ok()) {
     PrintError(digests.status().ToString());
-    return ExitStatusFor(digests.status().code()) == kExitUsage ? kExitUsage : kExitFailure;
+    return ExitStatusFor(digests.status().code());
   }
   for (std::size_t i = 0; i < pending.size(); ++i) {
     CheckRow& row = report.rows[pending[i].row];

@@ -97,7 +97,7 @@ Status DockerEngineClient::HttpError(const HttpResponse& response, const std::st
                         std::to_string(response.status) + " to GET " + path;
   const std::string detail = ParseEngineErrorMessage(response.body);
   if (!detail.empty()) message += ": " + detail;
-  return Status(StatusCode::kTransport, std::move(message));
+  return Status(StatusCode::kTransport, std::move(message)).WithHttpStatus(response.status);
 }
 
 Result<EngineInfo> DockerEngineClient::Info() {
@@ -138,10 +138,8 @@ Result<std::optional<LocalImage>> DockerEngineClient::InspectImage(const std::st
   Result<HttpResponse> answer = Get(*path);
   if (!answer.ok()) return answer.status();
   if (answer->status == 404) {
-    // An unknown route is also a 404 ("page not found"): that is not "no image".
-    if (ParseEngineErrorMessage(answer->body).find("page not found") != std::string::npos) {
-      return HttpError(*answer, *path);
-    }
+    // An unknown route is also a 404 (the router's answer): that is not "no image".
+    if (ParseEngineError(answer->body).unknown_route) return HttpError(*answer, *path);
     return std::optional<LocalImage>();
   }
   if (answer->status != 200) return HttpError(*answer, *path);
@@ -188,11 +186,14 @@ Status EngineUnavailableStatus(const DockerHost& host, const Status& transport_e
   const std::string where = !host.display.empty()       ? host.display
                             : !host.socket_path.empty() ? host.socket_path
                                                         : host.base_url;
-  auto unavailable = [&where](const std::string& why) {
+  auto unavailable = [&where, &transport_error](const std::string& why) {
     return Status(StatusCode::kEngineUnavailable,
-                  "cannot reach the Docker Engine at " + where + ": " + why);
+                  "cannot reach the Docker Engine at " + where + ": " + why)
+        .WithRetryable(transport_error.retryable())
+        .WithOsErrno(transport_error.os_errno());
   };
-  const bool refused = transport_error.message().find("refused") != std::string::npos;
+  // Recorded by the transport when the connection failed (client/http/curl_errors.h).
+  const bool refused = transport_error.os_errno() == ECONNREFUSED;
   if (host.socket_path.empty()) {
     if (refused)
       return unavailable("the engine refused the connection (is dockerd listening there?)");

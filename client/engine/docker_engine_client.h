@@ -52,7 +52,8 @@ class DockerEngineClient : public EngineClient {
   Result<HttpResponse> Get(const std::string& path);
   // "/v{ver}" + path after negotiation (path alone when there is no version).
   Result<std::string> VersionedPath(const std::string& path);
-  // kTransport naming the engine, the request and the engine's message.
+  // kTransport naming the engine, the request and the engine's message,
+  // with the answer's http_status().
   Status HttpError(const HttpResponse& response, const std::string& path) const;
 
   std::shared_ptr<Transport> transport_;
@@ -67,7 +68,8 @@ std::string EscapeImageName(std::string_view name);
 
 // The kEngineUnavailable status for a request that got no response at all.
 // For unix sockets it looks at the path (stat/access) to say precisely why:
-// no such socket, not a socket, permission denied, refused the connection.
+// no such socket, not a socket, permission denied; "refused the connection"
+// when transport_error.os_errno() is ECONNREFUSED (never from its message).
 Status EngineUnavailableStatus(const DockerHost& host, const Status& transport_error);
 
 }  // namespace regdigest

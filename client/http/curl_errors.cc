@@ -5,7 +5,10 @@
 
 namespace regdigest {
 
-Status CurlErrorStatus(const CurlFailure& failure, CURL* handle, const std::string& method,
+namespace {
+
+// The Status for the failure, without detail.
+Status DescribeFailure(const CurlFailure& failure, CURL* handle, const std::string& method,
                        const Url& url, const CurlOptions& options) {
   const CURLcode code = failure.code;
   const std::string detail = failure.error_buffer != nullptr && failure.error_buffer[0] != '\0'
@@ -72,6 +75,20 @@ Status CurlErrorStatus(const CurlFailure& failure, CURL* handle, const std::stri
     default:
       return Status(StatusCode::kTransport, target + " failed: " + detail);
   }
+}
+
+}  // namespace
+
+Status CurlErrorStatus(const CurlFailure& failure, CURL* handle, const std::string& method,
+                       const Url& url, const CurlOptions& options) {
+  Status status = DescribeFailure(failure, handle, method, url, options)
+                      .WithRetryable(IsTransientCurlFailure(failure));
+  if (failure.code == CURLE_COULDNT_CONNECT && handle != nullptr) {
+    long os_errno = 0;
+    curl_easy_getinfo(handle, CURLINFO_OS_ERRNO, &os_errno);
+    status = status.WithOsErrno(static_cast<int>(os_errno));
+  }
+  return status;
 }
 
 bool IsTransientCurlFailure(const CurlFailure& failure) {

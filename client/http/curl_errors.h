@@ -1,6 +1,8 @@
 // Turns a failed libcurl transfer into a Status that names the host and the
 // problem ("connection refused by ...", "TLS certificate verification failed
-// for https://host:port: ..."). Used only by CurlTransport.
+// for https://host:port: ...") and carries the structured detail callers
+// decide from: retryable() and, for a failed connection, os_errno().
+// Used only by CurlTransport.
 #pragma once
 
 #include <curl/curl.h>
@@ -23,6 +25,9 @@ struct CurlFailure {
 };
 
 // handle is the easy handle of the failed transfer (for CURLINFO_* details).
+// The Status is retryable() exactly when IsTransientCurlFailure(failure); for
+// CURLE_COULDNT_CONNECT its os_errno() is CURLINFO_OS_ERRNO (ECONNREFUSED when
+// nobody listens).
 Status CurlErrorStatus(const CurlFailure& failure, CURL* handle, const std::string& method,
                        const Url& url, const CurlOptions& options);
 

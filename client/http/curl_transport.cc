@@ -180,8 +180,7 @@ CurlTransport::CurlTransport(CurlOptions options)
 
 CurlTransport::~CurlTransport() = default;
 
-Result<HttpResponse> CurlTransport::Attempt(const HttpRequest& request, bool* transient) {
-  if (transient != nullptr) *transient = false;
+Result<HttpResponse> CurlTransport::RoundTrip(const HttpRequest& request) {
   const CurlOptions& options = impl_->options;
   Result<Url> url = Url::Parse(request.url);
   if (!url.ok()) return url.status();
@@ -275,7 +274,6 @@ Result<HttpResponse> CurlTransport::Attempt(const HttpRequest& request, bool* tr
     CurlFailure failure{
         rc, error_buffer, ex.body_overflow, ex.header_overflow, ex.header_count_overflow, ca_file};
     Status status = CurlErrorStatus(failure, h, request.method, *url, options);
-    if (transient != nullptr) *transient = IsTransientCurlFailure(failure);
     spdlog::debug("{} {} failed: {}", request.method, url->StringWithoutQuery(), status.message());
     return status;
   }

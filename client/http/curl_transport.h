@@ -11,7 +11,6 @@
 #include <memory>
 #include <string>
 
-#include "client/http/attempt_transport.h"
 #include "client/http/http.h"
 #include "common/base/status.h"
 
@@ -42,7 +41,7 @@ struct CurlOptions {
 // pool. An https request runs on the transport's one multi handle, whose
 // connection cache all calls share, so HTTP/2 requests become streams of one
 // connection; a plain http request runs on the calling thread.
-class CurlTransport : public AttemptTransport {
+class CurlTransport : public Transport {
  public:
   explicit CurlTransport(CurlOptions options);
   ~CurlTransport() override;
@@ -53,11 +52,12 @@ class CurlTransport : public AttemptTransport {
   // DNS, connection, TLS (the message says "certificate" and names the host)
   // and timeouts; kProtocol when a size cap is exceeded. Any HTTP status,
   // including 4xx/5xx, is a successful result. Only the final response's
-  // headers are returned (interim 1xx responses are dropped). *transient is
-  // set for failures another attempt may cure: connection refused or failed,
-  // timeouts, connections reset or closed mid-transfer (see
-  // IsTransientCurlFailure in client/curl_errors.h).
-  Result<HttpResponse> Attempt(const HttpRequest& request, bool* transient) override;
+  // headers are returned (interim 1xx responses are dropped). A failure is
+  // retryable() when another attempt may cure it: connection refused or
+  // failed, timeouts, connections reset or closed mid-transfer (see
+  // IsTransientCurlFailure in client/http/curl_errors.h); a failed connection
+  // carries os_errno() (ECONNREFUSED...).
+  Result<HttpResponse> RoundTrip(const HttpRequest& request) override;
 
  private:
   struct Impl;

@@ -35,16 +35,19 @@ Result<HttpResponse> RedirectTransport::RoundTrip(const HttpRequest& request) {
     if (hops >= max_redirects_) {
       return Status(StatusCode::kTransport, "too many redirects (more than " +
                                                 std::to_string(max_redirects_) + ") from " +
-                                                original->String());
+                                                original->String())
+          .WithHttpStatus(response->status);
     }
     Result<Url> next = ResolveLocation(current_url, *location);
     if (!next.ok()) {
       return Status(StatusCode::kTransport, "cannot follow redirect from " + current_url.String() +
-                                                ": " + next.status().message());
+                                                ": " + next.status().message())
+          .WithHttpStatus(response->status);
     }
     if (current_url.scheme == "https" && next->scheme == "http") {
       return Status(StatusCode::kTransport,
-                    "refusing redirect from https to http: " + next->StringWithoutQuery());
+                    "refusing redirect from https to http: " + next->StringWithoutQuery())
+          .WithHttpStatus(response->status);
     }
     spdlog::debug("{} {} redirected ({}) to {}", current.method, current_url.StringWithoutQuery(),
                   response->status, next->StringWithoutQuery());

@@ -35,9 +35,10 @@ std::string DescribeAnswer(const HttpResponse& response) {
   if (std::optional<std::string> retry_after = response.headers.Get("Retry-After")) {
     text += " (Retry-After: " + retry_after->substr(0, 40) + ")";
   }
-  const std::string registry_text =
-      RegistryErrorStatus(response.status, response.body, "").message();
-  if (!registry_text.starts_with("HTTP ")) text += ": " + registry_text;
+  // The registry's words, when the body has distribution-spec errors.
+  if (!RegistryErrorMessages(response.body).empty()) {
+    text += ": " + RegistryErrorStatus(response.status, response.body, "").message();
+  }
   return text;
 }
 
@@ -61,17 +62,31 @@ Status GiveUp(const HttpRequest& request, int attempts, const std::string& limit
   const std::string gave_up =
       "gave up after " + std::to_string(attempts) + (attempts == 1 ? " attempt" : " attempts");
   if (!last.ok()) {
-    return Status(last.status().code(), last.status().message() + " (" + gave_up +
-                                            (limit.empty() ? "" : ", " + limit) + ")");
+    const Status failure = last.status();
+    return Status(failure.code(),
+                  failure.message() + " (" + gave_up + (limit.empty() ? "" : ", " + limit) + ")")
+        .WithHttpStatus(failure.http_status())
+        .WithRegistryCode(failure.registry_code())
+        .WithRetryable(failure.retryable())
+        .WithOsErrno(failure.os_errno());
   }
   const StatusCode code = last->status == 429 ? StatusCode::kRateLimited : StatusCode::kTransport;
   return Status(code, request.method + " " + UrlWithoutQuery(request.url) + " " + gave_up +
-                          (limit.empty() ? "" : " (" + limit + ")") + ": " + DescribeAnswer(*last));
+                          (limit.empty() ? "" : " (" + limit + ")") + ": " + DescribeAnswer(*last))
+      .WithHttpStatus(last->status)
+      .WithRegistryCode(RegistryErrorStatus(last->status, last->body, "").registry_code())
+      .WithRetryable(true);
+}
+
+// An HTTP answer by its status (429, 502, 503, 504), a failure by the detail
+// set where it was seen.
+bool IsRetryable(const Result<HttpResponse>& result) {
+  return result.ok() ? IsRetryableStatus(result->status) : result.status().retryable();
 }
 
 }  // namespace
 
-RetryTransport::RetryTransport(std::shared_ptr<AttemptTransport> inner, RetryPolicy policy,
+RetryTransport::RetryTransport(std::shared_ptr<Transport> inner, RetryPolicy policy,
                                std::map<std::string, int> max_attempts_by_registry,
                                RetryHooks hooks)
     : inner_(std::move(inner)),
@@ -97,10 +112,8 @@ Result<HttpResponse> RetryTransport::RoundTrip(const HttpRequest& request) {
   if (max_attempts <= 1) return inner_->RoundTrip(request);
   const auto start = hooks_.now();
   for (int attempt = 1;; ++attempt) {
-    bool transient = false;
-    Result<HttpResponse> result = inner_->Attempt(request, &transient);
-    const bool retryable = result.ok() ? IsRetryableStatus(result->status) : transient;
-    if (!retryable) return result;
+    Result<HttpResponse> result = inner_->RoundTrip(request);
+    if (!IsRetryable(result)) return result;
     if (attempt >= max_attempts) return GiveUp(request, attempt, "", result);
 
     std::optional<milliseconds> retry_after;

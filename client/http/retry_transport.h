@@ -1,12 +1,15 @@
 // RetryTransport: the Transport decorator that sends a request again when the
-// registry (or token server) is temporarily unable to answer: HTTP 429, 502,
-// 503, 504, and transient transport failures (connection refused or reset,
-// timeouts, truncated transfers). Waits follow common/retry_policy.h:
+// registry (or token server) is temporarily unable to answer. It decides from
+// what the inner transport returned, wherever it sits in the stack: an HTTP
+// answer is retried when its status is 429, 502, 503 or 504
+// (IsRetryableStatus), a failure when its Status is retryable() (connection
+// refused or reset, timeouts, truncated transfers: set where the failure is
+// seen, client/http/curl_errors.h). Waits follow common/registry/retry_policy.h:
 // Retry-After when the server gives one (capped), else exponential backoff
 // with jitter; attempts and total time are bounded. Other statuses (every
-// other 4xx included) are returned at once. Sits directly on the bottom
-// transport so each hop of a redirect and each token request is retried
-// on its own.
+// other 4xx included) are returned at once. The stack puts it directly on the
+// bottom transport so each hop of a redirect and each token request is
+// retried on its own.
 #pragma once
 
 #include <chrono>
@@ -15,7 +18,6 @@
 #include <memory>
 #include <string>
 
-#include "client/http/attempt_transport.h"
 #include "client/http/http.h"
 #include "common/base/status.h"
 #include "common/registry/retry_policy.h"
@@ -35,7 +37,7 @@ class RetryTransport : public Transport {
  public:
   // `max_attempts_by_registry`: per registry domain (AuthContext::registry,
   // lowercased) attempts overriding policy.max_attempts.
-  RetryTransport(std::shared_ptr<AttemptTransport> inner, RetryPolicy policy,
+  RetryTransport(std::shared_ptr<Transport> inner, RetryPolicy policy,
                  std::map<std::string, int> max_attempts_by_registry = {}, RetryHooks hooks = {});
 
   // Each retry is logged at debug level with the method, the URL without its
@@ -46,7 +48,9 @@ class RetryTransport : public Transport {
   // attempts: HTTP 503 Service Unavailable" (kTransport), "... HTTP 429 Too
   // Many Requests (Retry-After: 1)" plus the registry's message (kRateLimited),
   // or, for a failure, its own message plus "(gave up after 4 attempts)"
-  // (the failure's code). Stopped by the time limit, the text says so:
+  // (the failure's code and detail). The error for an HTTP answer carries its
+  // http_status(), registry_code() and retryable(). Stopped by the time
+  // limit, the text says so:
   // "gave up after 3 attempts (retry time limit 300 s)". With a single
   // attempt allowed, results pass unchanged.
   Result<HttpResponse> RoundTrip(const HttpRequest& request) override;
@@ -54,7 +58,7 @@ class RetryTransport : public Transport {
  private:
   int MaxAttemptsFor(const HttpRequest& request) const;
 
-  std::shared_ptr<AttemptTransport> inner_;
+  std::shared_ptr<Transport> inner_;
   RetryPolicy policy_;
   std::map<std::string, int> max_attempts_by_registry_;
   RetryHooks hooks_;

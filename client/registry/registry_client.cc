@@ -59,7 +59,10 @@ Status WithHint(const Status& status, int http_status, const Reference& referenc
     hint = "the credentials for " + reference.domain() + " do not grant pull access";
   }
   if (hint.empty()) return status;
-  return Status(status.code(), status.message() + " (" + hint + ")");
+  return Status(status.code(), status.message() + " (" + hint + ")")
+      .WithHttpStatus(status.http_status())
+      .WithRegistryCode(status.registry_code())
+      .WithRetryable(status.retryable());
 }
 
 // Whether the endpoint error is worth trying the next endpoint (mirror) for.

@@ -60,6 +60,12 @@ Status Status::WithRetryable(bool retryable) const {
   return out;
 }
 
+Status Status::WithOsErrno(int os_errno) const {
+  Status out = *this;
+  if (!ok()) out.os_errno_ = os_errno;
+  return out;
+}
+
 Status Status::WithContext(std::string_view prefix) const {
   if (ok()) return *this;
   Status out = *this;

@@ -54,11 +54,15 @@ class [[nodiscard]] Status {
   // Whether the same request may succeed if sent again (connection refused or
   // reset, timeouts, HTTP 429/502/503/504). Decided where the failure is seen.
   bool retryable() const { return retryable_; }
+  // The operating system's error number behind a failed connection (for
+  // example ECONNREFUSED, read from libcurl); 0 when none was recorded.
+  int os_errno() const { return os_errno_; }
 
   // Copies with one detail set (no effect on an ok Status).
   Status WithHttpStatus(int http_status) const;
   Status WithRegistryCode(std::string registry_code) const;
   Status WithRetryable(bool retryable) const;
+  Status WithOsErrno(int os_errno) const;
 
   // Returns a copy whose message is "prefix: message" (code and detail unchanged).
   Status WithContext(std::string_view prefix) const;
@@ -69,6 +73,7 @@ class [[nodiscard]] Status {
   int http_status_ = 0;
   std::string registry_code_;
   bool retryable_ = false;
+  int os_errno_ = 0;
 };
 
 // Either a value or a non-ok Status (C++20 has no std::expected yet).

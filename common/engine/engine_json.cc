@@ -175,4 +175,11 @@ std::string ParseEngineErrorMessage(std::string_view body) {
   return text;
 }
 
+EngineError ParseEngineError(std::string_view body) {
+  EngineError error;
+  error.message = ParseEngineErrorMessage(body);
+  error.unknown_route = error.message == "page not found" || error.message == "404 page not found";
+  return error;
+}
+
 }  // namespace regdigest

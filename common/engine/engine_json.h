@@ -71,4 +71,15 @@ Result<std::vector<EngineImage>> ParseImageList(std::string_view body);
 // else the body itself trimmed and cut to 200 characters; "" for an empty body.
 std::string ParseEngineErrorMessage(std::string_view body);
 
+// An engine error body, parsed once so that callers decide from fields.
+struct EngineError {
+  std::string message;  // as ParseEngineErrorMessage
+  // The body is a router's answer for a path it has no route for, never the
+  // answer of an existing route such as /images/{name}/json's "No such
+  // image: ...": exactly Docker's {"message":"page not found"} (moby
+  // api/server pageNotFoundError) or Go net/http's plain "404 page not found".
+  bool unknown_route = false;
+};
+EngineError ParseEngineError(std::string_view body);
+
 }  // namespace regdigest

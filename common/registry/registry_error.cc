@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "common/registry/retry_policy.h"
+
 namespace regdigest {
 namespace {
 
@@ -99,6 +101,19 @@ StatusCode CodeFor(int http_status, const std::vector<RegistryError>& errors, bo
   }
 }
 
+// "manifest unknown (MANIFEST_UNKNOWN); ..." or "" for no errors.
+std::string JoinErrors(const std::vector<RegistryError>& errors) {
+  std::string text;
+  for (const RegistryError& e : errors) {
+    if (!text.empty()) text += "; ";
+    std::string part = e.message.empty() ? e.code : e.message;
+    if (!e.detail.empty() && e.detail != e.message) part += ": " + e.detail;
+    if (!e.code.empty() && !e.message.empty()) part += " (" + e.code + ")";
+    text += part;
+  }
+  return text;
+}
+
 std::string HttpStatusText(int http_status) {
   std::string out = "HTTP " + std::to_string(http_status);
   std::string_view reason = HttpReasonPhrase(http_status);
@@ -156,14 +171,7 @@ Status RegistryErrorStatus(int http_status, std::string_view body, std::string_v
   bool denied = false;
   StatusCode code = CodeFor(http_status, errors, denied);
 
-  std::string text;
-  for (const RegistryError& e : errors) {
-    if (!text.empty()) text += "; ";
-    std::string part = e.message.empty() ? e.code : e.message;
-    if (!e.detail.empty() && e.detail != e.message) part += ": " + e.detail;
-    if (!e.code.empty() && !e.message.empty()) part += " (" + e.code + ")";
-    text += part;
-  }
+  std::string text = JoinErrors(errors);
   if (text.empty()) {
     text = HttpStatusText(http_status);
     if (std::string snippet = PlainTextSnippet(body); !snippet.empty()) text += ": " + snippet;
@@ -175,7 +183,19 @@ Status RegistryErrorStatus(int http_status, std::string_view body, std::string_v
   std::string message(what);
   if (!message.empty()) message += ": ";
   message += text;
-  return Status(code, std::move(message));
+  std::string registry_code;
+  for (const RegistryError& e : errors) {
+    if (!e.code.empty()) {
+      registry_code = e.code;
+      break;
+    }
+  }
+  return Status(code, std::move(message))
+      .WithHttpStatus(http_status)
+      .WithRegistryCode(std::move(registry_code))
+      .WithRetryable(IsRetryableStatus(http_status));
 }
+
+std::string RegistryErrorMessages(std::string_view body) { return JoinErrors(ParseErrors(body)); }
 
 }  // namespace regdigest

@@ -1,6 +1,7 @@
 // Turns a failed registry response (HTTP status + the distribution spec's
 // {"errors":[{"code","message","detail"}]} body) into a Status with the right
-// code and a message a person can act on. Pure function.
+// code, a message a person can act on and the structured detail callers
+// decide from (http_status, registry_code, retryable). Pure functions.
 #pragma once
 
 #include <string>
@@ -23,7 +24,15 @@ namespace regdigest {
 // HTTP status, e.g. "app:v1: HTTP 500 Internal Server Error", plus the first
 // line of a short plain-text body. The body may be empty (HEAD) or not JSON.
 // Registry text is truncated and stripped of control characters.
+// Detail: http_status() is `http_status`; registry_code() the first error code
+// of the body ("" when none); retryable() IsRetryableStatus(http_status)
+// (429, 502, 503, 504: common/registry/retry_policy.h).
 Status RegistryErrorStatus(int http_status, std::string_view body, std::string_view what);
+
+// The registry's own words in an error body: each error's message (or code),
+// detail and code, "; "-separated, e.g. "manifest unknown (MANIFEST_UNKNOWN)";
+// "" when the body has no distribution-spec errors.
+std::string RegistryErrorMessages(std::string_view body);
 
 // "Not Found" for 404 etc.; "" for a status without a well-known phrase.
 std::string_view HttpReasonPhrase(int http_status);

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <string>
 #include <thread>
@@ -128,7 +129,7 @@ TEST_CASE("CurlTransport enforces size caps and timeouts") {
     int delay_ms;
     StatusCode code;
     std::string message;
-    bool transient;  // worth another attempt (client/attempt_transport.h)
+    bool retryable;  // worth another attempt: Status::retryable()
   };
   const std::string big(100, 'x');
   std::string many_fields;
@@ -165,12 +166,12 @@ TEST_CASE("CurlTransport enforces size caps and timeouts") {
     CurlTransport transport(options);
     HttpRequest request;
     request.url = server.Url("/v2/");
-    bool transient = !c.transient;
-    auto response = transport.Attempt(request, &transient);
+    auto response = transport.RoundTrip(request);
     REQUIRE_FALSE(response.ok());
     CHECK(response.status().code() == c.code);
     CHECK_MESSAGE(Contains(response.status().message(), c.message), response.status().message());
-    CHECK(transient == c.transient);
+    CHECK(response.status().retryable() == c.retryable);
+    CHECK(response.status().http_status() == 0);  // no HTTP answer
   }
 }
 
@@ -197,7 +198,7 @@ TEST_CASE("CurlTransport reports requests that get no response") {
     std::string header_value;
     StatusCode code;
     std::vector<std::string> message;
-    bool transient;  // worth another attempt
+    bool retryable;  // worth another attempt: Status::retryable()
   };
   const std::vector<Case> cases = {
       {"connection refused",
@@ -245,11 +246,13 @@ TEST_CASE("CurlTransport reports requests that get no response") {
     request.method = c.method;
     request.url = c.url;
     if (!c.header_value.empty()) request.headers.Add("X-Test", c.header_value);
-    bool transient = !c.transient;
-    auto response = transport.Attempt(request, &transient);
+    auto response = transport.RoundTrip(request);
     REQUIRE_FALSE(response.ok());
     CHECK(response.status().code() == c.code);
-    CHECK(transient == c.transient);
+    CHECK(response.status().retryable() == c.retryable);
+    CHECK(response.status().http_status() == 0);  // no HTTP answer
+    // Only the refused connection records the OS error behind it.
+    CHECK(response.status().os_errno() == (c.name == "connection refused" ? ECONNREFUSED : 0));
     for (const auto& text : c.message) {
       CHECK_MESSAGE(Contains(response.status().message(), text), response.status().message());
     }

@@ -1,6 +1,8 @@
-// Tests for RetryTransport (client/retry_transport.h) over a scripted inner
-// AttemptTransport, with an injected clock, sleep and randomness: which
-// answers are retried, how long it waits, when it gives up and what it says.
+// Tests for RetryTransport (client/http/retry_transport.h) over a scripted
+// inner Transport, with an injected clock, sleep and randomness: which
+// answers are retried (decided from the HTTP status or the failure's
+// Status::retryable(), never from its message), how long it waits, when it
+// gives up and what the final Status says and carries.
 #include <doctest/doctest.h>
 
 #include <chrono>
@@ -18,34 +20,30 @@ namespace {
 
 using std::chrono::milliseconds;
 
-// One scripted outcome: an HTTP answer or a failure (transient or not).
+// One scripted outcome: an HTTP answer or a failure (retryable or not).
 struct Step {
   int status = 200;
   std::string retry_after;  // "" none
   std::string body;
   std::optional<Status> failure;
-  bool transient = false;
 };
 
 Step Answer(int status, std::string retry_after = "", std::string body = "") {
-  return Step{status, std::move(retry_after), std::move(body), std::nullopt, false};
+  return Step{status, std::move(retry_after), std::move(body), std::nullopt};
 }
-Step Failure(StatusCode code, std::string message, bool transient) {
-  return Step{0, "", "", Status(code, std::move(message)), transient};
+// A failure whose only retry signal is its detail.
+Step Failure(StatusCode code, std::string message, bool retryable) {
+  return Step{0, "", "", Status(code, std::move(message)).WithRetryable(retryable)};
 }
 
 // Plays the steps in order; the last one repeats forever.
-class ScriptedAttempts : public AttemptTransport {
+class ScriptedAttempts : public Transport {
  public:
   explicit ScriptedAttempts(std::vector<Step> steps) : steps_(std::move(steps)) {}
-  Result<HttpResponse> Attempt(const HttpRequest& request, bool* transient) override {
+  Result<HttpResponse> RoundTrip(const HttpRequest& request) override {
     requests.push_back(request);
     const Step& step = steps_[std::min(requests.size() - 1, steps_.size() - 1)];
-    *transient = false;
-    if (step.failure) {
-      *transient = step.transient;
-      return *step.failure;
-    }
+    if (step.failure) return *step.failure;
     HttpResponse response;
     response.status = step.status;
     response.body = step.body;
@@ -96,7 +94,7 @@ RetryPolicy Policy(int max_attempts) {
   return policy;
 }
 
-TEST_CASE("RetryTransport retries 429, 502, 503, 504 and transient failures only") {
+TEST_CASE("RetryTransport retries 429, 502, 503, 504 and retryable failures only") {
   const std::string toomany =
       R"({"errors":[{"code":"TOOMANYREQUESTS","message":"You have reached your pull rate limit."}]})";
   struct Case {

@@ -328,3 +328,27 @@ TEST_CASE("ParseEngineErrorMessage prefers the engine's message") {
     CHECK(ParseEngineErrorMessage(c.body) == c.want);
   }
 }
+
+TEST_CASE("ParseEngineError tells a router's unknown-route answer from a route's 404") {
+  struct Case {
+    std::string body;
+    bool unknown_route;
+  };
+  const std::vector<Case> cases = {
+      {R"({"message":"page not found"})", true},  // Docker's router
+      {"404 page not found\n", true},             // Go net/http NotFound
+      {"  page not found\n", true},
+      {R"({"message":"No such image: nope:latest"})", false},
+      {R"({"message":"No such image: page not found"})", false},  // words inside a message
+      {R"({"cause":"image not known","message":"failed to find image x","response":404})", false},
+      {R"({"message":"Page Not Found"})", false},
+      {"", false},
+      {"{", false},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.body);
+    const EngineError error = ParseEngineError(c.body);
+    CHECK(error.unknown_route == c.unknown_route);
+    CHECK(error.message == ParseEngineErrorMessage(c.body));
+  }
+}

@@ -92,6 +92,52 @@ TEST_CASE("RegistryErrorStatus maps status and codes") {
   }
 }
 
+TEST_CASE("RegistryErrorStatus sets the detail: HTTP status, first registry code, retryable") {
+  struct Case {
+    const char* name;
+    int http_status;
+    std::string body;
+    std::string registry_code;
+    bool retryable;
+    std::string messages;  // RegistryErrorMessages(body)
+  };
+  const Case cases[] = {
+      {"MANIFEST_UNKNOWN", 404, R"({"errors":[{"code":"MANIFEST_UNKNOWN","message":"gone"}]})",
+       "MANIFEST_UNKNOWN", false, "gone (MANIFEST_UNKNOWN)"},
+      {"first of two codes", 404,
+       R"({"errors":[{"code":"NAME_UNKNOWN","message":"a"},{"code":"MANIFEST_UNKNOWN"}]})",
+       "NAME_UNKNOWN", false, "a (NAME_UNKNOWN); MANIFEST_UNKNOWN"},
+      {"first error has no code", 403, R"({"errors":[{"message":"no"},{"code":"DENIED"}]})",
+       "DENIED", false, "no; DENIED"},
+      {"DENIED", 403, R"({"errors":[{"code":"DENIED","message":"no"}]})", "DENIED", false,
+       "no (DENIED)"},
+      {"UNAUTHORIZED", 401, R"({"errors":[{"code":"UNAUTHORIZED","message":"auth"}]})",
+       "UNAUTHORIZED", false, "auth (UNAUTHORIZED)"},
+      {"TOOMANYREQUESTS on 429", 429, R"({"errors":[{"code":"TOOMANYREQUESTS"}]})",
+       "TOOMANYREQUESTS", true, "TOOMANYREQUESTS"},
+      {"HEAD 429, no body", 429, "", "", true, ""},
+      {"502", 502, "", "", true, ""},
+      {"503 with a plain-text body", 503, "upstream down\n", "", true, ""},
+      {"504 HTML", 504, "<html>x</html>", "", true, ""},
+      {"500 is not retryable", 500, R"({"errors":[{"code":"UNKNOWN"}]})", "UNKNOWN", false,
+       "UNKNOWN"},
+      {"400 is not retryable", 400, R"({"errors":[{"code":"MANIFEST_INVALID","message":"bad"}]})",
+       "MANIFEST_INVALID", false, "bad (MANIFEST_INVALID)"},
+      {"code that is not a string", 404, R"({"errors":[{"code":7,"message":"odd"}]})", "", false,
+       "odd"},
+      {"not JSON", 404, "{", "", false, ""},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.name);
+    Status st = RegistryErrorStatus(c.http_status, c.body, "r/app:v1");
+    CHECK(st.http_status() == c.http_status);
+    CHECK(st.registry_code() == c.registry_code);
+    CHECK(st.retryable() == c.retryable);
+    CHECK(st.WithContext("more").registry_code() == c.registry_code);  // kept with context
+    CHECK(RegistryErrorMessages(c.body) == c.messages);
+  }
+}
+
 TEST_CASE("RegistryErrorStatus truncates long registry text") {
   std::string body =
       R"({"errors":[{"code":"DENIED","message":")" + std::string(5000, 'x') + "\"}]}";

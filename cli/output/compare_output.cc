@@ -66,8 +66,7 @@ std::string CompareJobText(const CompareJob& job) {
 }
 
 int CompareJobExitStatus(const CompareJob& job) {
-  if (!job.error.ok())
-    return ExitStatusFor(job.error.code());
+  if (!job.error.ok()) return ExitStatusFor(job.error.code());
   return job.comparison.status == CompareStatus::kMatch ? kExitOk : kExitDrift;
 }
 

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <future>
 #include <nlohmann/json.hpp>
 
 namespace regdigest {
@@ -66,8 +67,28 @@ Result<std::optional<AuthEntry>> DockerCredentialStore::LookupInHelper(
 }
 
 Result<std::optional<AuthEntry>> DockerCredentialStore::Lookup(std::string_view registry_domain) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  if (auto it = cache_.find(registry_domain); it != cache_.end()) return it->second;
+  std::promise<LookupResult> promise;
+  std::shared_future<LookupResult> answer;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (auto it = cache_.find(registry_domain); it != cache_.end()) return it->second.get();
+    answer = promise.get_future().share();
+    cache_.emplace(std::string(registry_domain), answer);
+  }
+  // This thread looks the registry up; callers for the same registry wait on
+  // `answer`, callers for other registries are not held up.
+  LookupResult result = LookupUncached(registry_domain);
+  const bool keep = result.ok();
+  promise.set_value(std::move(result));
+  if (!keep) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    cache_.erase(cache_.find(registry_domain));
+  }
+  return answer.get();
+}
+
+Result<std::optional<AuthEntry>> DockerCredentialStore::LookupUncached(
+    std::string_view registry_domain) {
   Result<DockerConfig> config = Load();
   if (!config.ok()) return config.status();
   std::optional<AuthEntry> found;
@@ -81,7 +102,6 @@ Result<std::optional<AuthEntry>> DockerCredentialStore::Lookup(std::string_view 
   spdlog::debug(
       "credentials for {}: {}", registry_domain,
       found ? (helper.empty() ? "from config.json" : "from docker-credential-" + helper) : "none");
-  cache_.emplace(std::string(registry_domain), found);
   return found;
 }
 

@@ -4,10 +4,14 @@
 // docker-credential-<name>. login/logout write the same file (mode 0600).
 // Files and helper processes go through FileSystem and ProcessRunner
 // (client/sys), so tests can run it against in-memory fakes.
-// Thread safety: Lookup may be called from several threads; Store and Erase
-// are for one thread (login, logout).
+// Thread safety: Lookup may be called from several threads. Each registry is
+// looked up once (later and concurrent callers share the answer; a failure is
+// not kept, so a later call tries again), and no lock is held while a file is
+// read or a helper runs, so a slow helper for one registry never delays
+// another registry's lookup. Store and Erase are for one thread (login, logout).
 #pragma once
 
+#include <future>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -55,6 +59,8 @@ class DockerCredentialStore : public CredentialSource {
   Status Erase(std::string_view registry_domain);
 
  private:
+  using LookupResult = Result<std::optional<AuthEntry>>;
+  LookupResult LookupUncached(std::string_view registry_domain);
   Result<DockerConfig> Load();
   Result<std::optional<AuthEntry>> LookupInHelper(const std::string& helper,
                                                   std::string_view registry_domain);
@@ -62,8 +68,8 @@ class DockerCredentialStore : public CredentialSource {
   std::string path_;
   FileSystem& files_;
   ProcessRunner& processes_;
-  std::mutex mutex_;
-  std::map<std::string, std::optional<AuthEntry>, std::less<>> cache_;
+  std::mutex mutex_;  // guards cache_ only; never held during I/O
+  std::map<std::string, std::shared_future<LookupResult>, std::less<>> cache_;
 };
 
 }  // namespace regdigest

@@ -220,8 +220,8 @@ TEST_CASE("ParseToolConfig rejects bad files naming the key path") {
 }
 
 TEST_CASE("config/regdigest.example.json parses") {
-  std::filesystem::path path = std::filesystem::path(__FILE__).parent_path() / ".." / ".." / ".." /
-                               ".." / "config" / "regdigest.example.json";
+  const std::filesystem::path path =
+      std::filesystem::path(REGDIGEST_SOURCE_DIR) / "config" / "regdigest.example.json";
   std::ifstream in(path);
   REQUIRE_MESSAGE(in.good(), "cannot open " << path.string());
   std::stringstream text;

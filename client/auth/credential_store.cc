@@ -69,12 +69,18 @@ Result<std::optional<AuthEntry>> DockerCredentialStore::LookupInHelper(
 Result<std::optional<AuthEntry>> DockerCredentialStore::Lookup(std::string_view registry_domain) {
   std::promise<LookupResult> promise;
   std::shared_future<LookupResult> answer;
+  bool asked_before = false;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (auto it = cache_.find(registry_domain); it != cache_.end()) return it->second.get();
-    answer = promise.get_future().share();
-    cache_.emplace(std::string(registry_domain), answer);
+    if (auto it = cache_.find(registry_domain); it != cache_.end()) {
+      answer = it->second;
+      asked_before = true;
+    } else {
+      answer = promise.get_future().share();
+      cache_.emplace(std::string(registry_domain), answer);
+    }
   }
+  if (asked_before) return answer.get();  // waits, with no lock held, for the first caller
   // This thread looks the registry up; callers for the same registry wait on
   // `answer`, callers for other registries are not held up.
   LookupResult result = LookupUncached(registry_domain);

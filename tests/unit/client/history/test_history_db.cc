@@ -13,28 +13,13 @@
 #include "client/history/history_db.h"
 #include "client/history/history_schema.h"
 #include "client/sys/file_io.h"
+#include "tests/unit/fakes/temp_dir.h"
 
 namespace regdigest {
 namespace {
 
 namespace fs = std::filesystem;
-
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "regdigest-history-XXXXXX").string();
-    REQUIRE(mkdtemp(pattern.data()) != nullptr);
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  std::string File(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  fs::path path_;
-};
+using testing::TempDir;
 
 std::string Bytes(const std::string& path) {
   Result<std::optional<std::string>> bytes = ReadFileIfExists(path);

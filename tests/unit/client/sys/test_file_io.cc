@@ -15,36 +15,13 @@
 #include <vector>
 
 #include "client/sys/file_io.h"
+#include "tests/unit/fakes/temp_dir.h"
 
 namespace regdigest {
 namespace {
 
 namespace fs = std::filesystem;
-
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "regdigest-file-io-XXXXXX").string();
-    REQUIRE(mkdtemp(pattern.data()) != nullptr);
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  std::string File(const std::string& name) const { return (path_ / name).string(); }
-  // The names in the directory itself, sorted.
-  std::set<std::string> Names() const {
-    std::set<std::string> names;
-    for (const auto& entry : fs::directory_iterator(path_)) {
-      names.insert(entry.path().filename().string());
-    }
-    return names;
-  }
-
- private:
-  fs::path path_;
-};
+using testing::TempDir;
 
 // Sets the umask while it lives (the test binary runs one test at a time).
 class ScopedUmask {

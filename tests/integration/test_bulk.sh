@@ -164,68 +164,9 @@ rd_assert_eq "30 repositories, no multi-scope: 30 one-scope grants" "30" \
     wc -l | tr -d ' ')"
 
 # --- --concurrency: a counting proxy in front of the registry ---
-cat >"$RD_TMP/count_proxy.py" <<'EOF'
-"""Forwards HTTP requests to an upstream and records the most in flight."""
-import http.client, sys, threading, time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-upstream_port, port_file, stats_file = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-lock = threading.Lock()
-state = {"now": 0, "max": 0, "total": 0}
-
-class Proxy(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    def log_message(self, *args):
-        pass
-    def forward(self):
-        if self.path == "/_reset":  # the test starts a new count
-            with lock:
-                state.update(now=0, max=0, total=0)
-            self.send_response(204)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return
-        with lock:
-            state["now"] += 1
-            state["total"] += 1
-            state["max"] = max(state["max"], state["now"])
-        try:
-            # Long enough that, even on a loaded machine, requests sent together
-            # are in flight together here.
-            time.sleep(0.1)
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            conn = http.client.HTTPConnection("127.0.0.1", upstream_port, timeout=30)
-            headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
-            conn.request(self.command, self.path, body=body or None, headers=headers)
-            resp = conn.getresponse()
-            data = resp.read()
-            conn.close()
-        finally:
-            with lock:
-                state["now"] -= 1
-                with open(stats_file, "w") as f:
-                    f.write("%d %d\n" % (state["max"], state["total"]))
-        self.send_response(resp.status)
-        for k, v in resp.getheaders():
-            if k.lower() not in ("connection", "transfer-encoding", "content-length"):
-                self.send_header(k, v)
-        self.send_header("Content-Length", resp.getheader("Content-Length", str(len(data))))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(data)
-    do_GET = do_HEAD = forward
-
-server = ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
-server.daemon_threads = True
-with open(port_file + ".tmp", "w") as f:
-    f.write("%d\n" % server.server_address[1])
-import os
-os.replace(port_file + ".tmp", port_file)
-server.serve_forever()
-EOF
 rd_push --repo conc/app --tags "$(seq -f 'c%g' 1 40 | paste -sd, -)" --kind oci >/dev/null
-rd_spawn "$RD_TMP/proxy.out" "$RD_PY" "$RD_TMP/count_proxy.py" "$REG_PORT" "$RD_TMP/proxy.port" \
-  "$RD_TMP/proxy.stats"
+rd_spawn "$RD_TMP/proxy.out" "$RD_PY" "$RD_SERVERS_DIR/counting_proxy.py" "$REG_PORT" \
+  "$RD_TMP/proxy.port" "$RD_TMP/proxy.stats" --hold 0.1
 for ((i = 0; i < 100; i++)); do [[ -s "$RD_TMP/proxy.port" ]] && break; sleep 0.1; done
 PROXY_HOST="127.0.0.1:$(<"$RD_TMP/proxy.port")"
 use_alice "$PROXY_HOST"
@@ -235,7 +176,7 @@ for limit in 2 8; do
   curl -sf "http://$PROXY_HOST/_reset" >/dev/null
   rd_run_stdin "$conc_refs"$'\n' "$RD_BIN" resolve --file - --concurrency "$limit"
   rd_assert_rc "--concurrency $limit, 40 tags via the counting proxy: exit 0" 0
-  read -r max_in_flight total <"$RD_TMP/proxy.stats"
+  read -r max_in_flight total _ <"$RD_TMP/proxy.stats"
   rd_log "--concurrency $limit: at most $max_in_flight of $total requests in flight"
   rd_assert_eq "--concurrency $limit: 41 requests through the proxy" "41" "$total"
   if ((limit == 2)); then

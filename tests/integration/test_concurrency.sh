@@ -16,71 +16,10 @@ source "$HERE/../lib/assert.sh"
 rd_tmpdir
 rd_require_bin
 
-cat >"$RD_TMP/count_proxy.py" <<'EOF'
-"""Forwards HTTP requests to an upstream; records the most in flight, per method.
-
-Stats file: "MAX_HEAD MAX_GET HEADS GETS", rewritten after each request."""
-import http.client, os, sys, threading, time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-upstream_port, port_file, stats_file = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-lock = threading.Lock()
-now, most, total = {}, {}, {}
-
-class Proxy(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    def log_message(self, *args):
-        pass
-    def forward(self):
-        m = self.command
-        if self.path == "/_reset":  # the test starts a new count
-            with lock:
-                now.clear(); most.clear(); total.clear()
-            self.send_response(204)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return
-        with lock:
-            now[m] = now.get(m, 0) + 1
-            total[m] = total.get(m, 0) + 1
-            most[m] = max(most.get(m, 0), now[m])
-        try:
-            time.sleep(0.05)  # so that overlapping requests do overlap here
-            conn = http.client.HTTPConnection("127.0.0.1", upstream_port, timeout=30)
-            headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
-            conn.request(m, self.path, headers=headers)
-            resp = conn.getresponse()
-            data = resp.read()
-            conn.close()
-        finally:
-            with lock:
-                now[m] -= 1
-                with open(stats_file + ".tmp", "w") as f:
-                    f.write("%d %d %d %d\n" % (most.get("HEAD", 0), most.get("GET", 0),
-                                               total.get("HEAD", 0), total.get("GET", 0)))
-                os.replace(stats_file + ".tmp", stats_file)
-        self.send_response(resp.status)
-        for k, v in resp.getheaders():
-            if k.lower() not in ("connection", "transfer-encoding", "content-length"):
-                self.send_header(k, v)
-        self.send_header("Content-Length", resp.getheader("Content-Length", str(len(data))))
-        self.end_headers()
-        if m != "HEAD":
-            self.wfile.write(data)
-    do_GET = do_HEAD = forward
-
-server = ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
-server.daemon_threads = True
-with open(port_file + ".tmp", "w") as f:
-    f.write("%d\n" % server.server_address[1])
-os.replace(port_file + ".tmp", port_file)
-server.serve_forever()
-EOF
-
 rd_start_registry token
 rd_push --repo conc/app --tags "$(seq -f 'c%g' 1 40 | paste -sd, -)" --kind oci >/dev/null
-rd_spawn "$RD_TMP/proxy.out" "$RD_PY" "$RD_TMP/count_proxy.py" "$REG_PORT" "$RD_TMP/proxy.port" \
-  "$RD_TMP/proxy.stats"
+rd_spawn "$RD_TMP/proxy.out" "$RD_PY" "$RD_SERVERS_DIR/counting_proxy.py" "$REG_PORT" \
+  "$RD_TMP/proxy.port" "$RD_TMP/proxy.stats" --hold 0.05
 for ((i = 0; i < 100; i++)); do [[ -s "$RD_TMP/proxy.port" ]] && break; sleep 0.1; done
 PROXY_HOST="127.0.0.1:$(<"$RD_TMP/proxy.port")"
 rd_docker_config \
@@ -99,7 +38,7 @@ measure() {
   curl -sf "http://$PROXY_HOST/_reset" >/dev/null
   REGDIGEST_CONFIG="$config" rd_run "$@"
   rd_assert_rc "$name: exit 0" 0
-  read -r max_head max_get heads gets <"$RD_TMP/proxy.stats"
+  read -r _ _ max_head max_get heads gets <"$RD_TMP/proxy.stats"
   rd_log "$name: $heads HEADs (at most $max_head at once), $gets GETs (at most $max_get at once)"
 }
 

@@ -1,0 +1,103 @@
+#include "common/base/display_text.h"
+
+#include <cstdint>
+
+namespace regdigest {
+namespace {
+
+// The length of the valid UTF-8 sequence at text[i], or 0 when it is not one
+// (overlong forms, surrogates and values above U+10FFFF are invalid).
+std::size_t Utf8SequenceLength(std::string_view text, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return static_cast<std::uint8_t>(text[k]); };
+  const std::uint8_t b0 = byte(i);
+  std::size_t length = 0;
+  std::uint8_t low = 0x80, high = 0xBF;  // the allowed range of the second byte
+  if (b0 >= 0xC2 && b0 <= 0xDF) {
+    length = 2;
+  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+    length = 3;
+    if (b0 == 0xE0) low = 0xA0;
+    if (b0 == 0xED) high = 0x9F;
+  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+    length = 4;
+    if (b0 == 0xF0) low = 0x90;
+    if (b0 == 0xF4) high = 0x8F;
+  } else {
+    return 0;
+  }
+  if (i + length > text.size()) return 0;
+  if (byte(i + 1) < low || byte(i + 1) > high) return 0;
+  for (std::size_t k = 2; k < length; ++k) {
+    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
+  }
+  return length;
+}
+
+// C1 controls (U+0080-U+009F) and the bidirectional embeddings, overrides and
+// isolates (U+202A-U+202E, U+2066-U+2069), which reorder what a terminal shows.
+bool IsUnsafeCodePoint(std::string_view sequence) {
+  const auto byte = [&](std::size_t k) { return static_cast<std::uint8_t>(sequence[k]); };
+  if (sequence.size() == 2) return byte(0) == 0xC2 && byte(1) <= 0x9F;
+  if (sequence.size() == 3 && byte(0) == 0xE2) {
+    if (byte(1) == 0x80) return byte(2) >= 0xAA && byte(2) <= 0xAE;
+    if (byte(1) == 0x81) return byte(2) >= 0xA6 && byte(2) <= 0xA9;
+  }
+  return false;
+}
+
+void AppendEscaped(std::string& out, std::string_view bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (const char c : bytes) {
+    const auto b = static_cast<std::uint8_t>(c);
+    out += "\\x";
+    out += kHex[b >> 4];
+    out += kHex[b & 0xF];
+  }
+}
+
+}  // namespace
+
+std::string EscapeForTerminal(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto b = static_cast<std::uint8_t>(text[i]);
+    if (b < 0x80) {
+      if (b < 0x20 || b == 0x7F) {
+        AppendEscaped(out, text.substr(i, 1));
+      } else {
+        out += text[i];
+      }
+      ++i;
+      continue;
+    }
+    const std::size_t length = Utf8SequenceLength(text, i);
+    if (length == 0) {
+      AppendEscaped(out, text.substr(i, 1));
+      ++i;
+      continue;
+    }
+    const std::string_view sequence = text.substr(i, length);
+    if (IsUnsafeCodePoint(sequence)) {
+      AppendEscaped(out, sequence);
+    } else {
+      out += sequence;
+    }
+    i += length;
+  }
+  return out;
+}
+
+std::string DisplayText(std::string_view text, std::size_t cap) {
+  if (text.size() <= cap) return EscapeForTerminal(text);
+  std::size_t cut = cap;
+  // Back up over UTF-8 continuation bytes so no character is split (at most 3).
+  for (int k = 0; k < 3 && cut > 0 && (static_cast<std::uint8_t>(text[cut]) & 0xC0) == 0x80; ++k) {
+    --cut;
+  }
+  return EscapeForTerminal(text.substr(0, cut)) + "\xE2\x80\xA6 (" + std::to_string(text.size()) +
+         " bytes)";
+}
+
+}  // namespace regdigest

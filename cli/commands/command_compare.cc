@@ -27,8 +27,38 @@ struct CompareOptions {
   OutputFormat format = OutputFormat::kText;
 };
 
-LocalFacts ToLocalFacts(const LocalImage& image, ImageStore store) {
-  return LocalFacts{image.id, image.repo_digests, store};
+LocalFacts ToLocalFacts(const LocalImage& image, const EngineInfo& info) {
+  LocalFacts facts;
+  facts.id = image.id;
+  facts.repo_digests = image.repo_digests;
+  facts.store = info.store;
+  facts.engine = info.kind;
+  facts.engine_label = info.Label();
+  if (Result<Digest> digest = Digest::Parse(image.digest); digest.ok()) {
+    facts.engine_digest = *digest;
+  }
+  return facts;
+}
+
+// Podman names what it builds or tags without a registry "localhost/NAME":
+// no registry holds it, so it is decided without a request.
+bool IsPodmanLocalName(const Reference& reference, const EngineInfo& info) {
+  return info.kind == EngineKind::kPodman && reference.domain() == "localhost";
+}
+
+void DecidePodmanLocalNames(std::vector<CompareJob>& jobs, const EngineInfo& info) {
+  for (CompareJob& job : jobs) {
+    if (!job.reference || !job.error.ok() || !IsPodmanLocalName(*job.reference, info)) continue;
+    job.local_only = true;
+    job.comparison.status = job.local ? CompareStatus::kUnknown : CompareStatus::kAbsent;
+    job.comparison.explanation =
+        job.local ? "localhost/ is how Podman names images built or tagged locally: no registry "
+                    "holds " +
+                        job.reference->FamiliarString() +
+                        ", so there is nothing to compare with (no request was made)."
+                  : "There is no local image " + job.reference->FamiliarString() +
+                        ", and localhost/ names are Podman's local names: no registry holds it.";
+  }
 }
 
 Reference PinnedTo(const Reference& reference, const Digest& digest) {
@@ -45,7 +75,7 @@ void InspectLocalImages(std::vector<CompareJob>& jobs, EngineClient& engine, con
     if (!image.ok()) {
       job.error = image.status();
     } else if (image->has_value()) {
-      job.local = ToLocalFacts(**image, info.store);
+      job.local = ToLocalFacts(**image, info);
     }
   });
 }
@@ -56,7 +86,7 @@ void ResolveRegistryDigests(std::vector<CompareJob>& jobs, RegistrySession& sess
   std::vector<Reference> references;
   std::vector<std::size_t> positions;
   for (std::size_t i = 0; i < jobs.size(); ++i) {
-    if (!jobs[i].reference || !jobs[i].error.ok()) continue;
+    if (!jobs[i].reference || !jobs[i].error.ok() || jobs[i].local_only) continue;
     references.push_back(*jobs[i].reference);
     positions.push_back(i);
   }
@@ -67,8 +97,7 @@ void ResolveRegistryDigests(std::vector<CompareJob>& jobs, RegistrySession& sess
       job.error = heads[k].status();
       continue;
     }
-    job.registry = RegistryFacts{*job.reference, heads[k]->digest, heads[k]->media_type,
-                                 std::nullopt, std::nullopt};
+    job.registry = RegistryFacts{*job.reference, heads[k]->digest, heads[k]->media_type};
   }
 }
 
@@ -79,7 +108,8 @@ void DecideComparisons(std::vector<CompareJob>& jobs, RegistrySession& session,
                        const EngineInfo& info) {
   std::vector<const Reference*> references;
   for (const CompareJob& job : jobs) {
-    references.push_back(job.registry && job.error.ok() ? &*job.reference : nullptr);
+    references.push_back(job.registry && job.error.ok() && !job.local_only ? &*job.reference
+                                                                           : nullptr);
   }
   session.ForEachByRegistry(references, [&](std::size_t i) {
     CompareJob& job = jobs[i];
@@ -98,12 +128,25 @@ void DecideComparisons(std::vector<CompareJob>& jobs, RegistrySession& session,
         facts.config_digest = image.config_digest;
       }
     }
+    if (std::optional<Digest> listed = PodmanDigestToConfirm(facts, job.local)) {
+      // One HEAD: does the repository have the manifest Podman lists?
+      Result<ManifestDescriptor> head = session.client().Resolve(PinnedTo(*job.reference, *listed));
+      if (head.ok()) {
+        facts.pulled_digest_in_repository = true;
+      } else if (head.status().code() == StatusCode::kNotFound) {
+        facts.pulled_digest_in_repository = false;
+      } else {
+        job.error = head.status();
+        return;
+      }
+    }
     job.comparison = Compare(facts, job.local);
   });
 }
 
 // --all: every tagged local image, with what the engine listed as local facts.
-std::vector<CompareJob> JobsForAllImages(const std::vector<LocalImage>& images, ImageStore store) {
+std::vector<CompareJob> JobsForAllImages(const std::vector<LocalImage>& images,
+                                         const EngineInfo& info) {
   std::vector<CompareJob> jobs;
   for (const LocalImage& image : images) {
     for (const std::string& tag : image.repo_tags) {
@@ -112,7 +155,7 @@ std::vector<CompareJob> JobsForAllImages(const std::vector<LocalImage>& images, 
       CompareJob job;
       job.input = tag;
       job.reference = parsed->WithDefaultTag();
-      job.local = ToLocalFacts(image, store);
+      job.local = ToLocalFacts(image, info);
       job.local_known = true;
       jobs.push_back(std::move(job));
     }
@@ -154,7 +197,7 @@ int RunCompare(const GlobalOptions& globals, const CompareOptions& options) {
       PrintError(images.status().ToString());
       return kExitFailure;
     }
-    jobs = JobsForAllImages(*images, info->store);
+    jobs = JobsForAllImages(*images, *info);
   }
   for (ReferenceInput& input : *inputs) {
     CompareJob job;
@@ -177,6 +220,7 @@ int RunCompare(const GlobalOptions& globals, const CompareOptions& options) {
   // The engine is one server, not a registry: --concurrency, else the top level.
   const int engine_workers = RegistryConcurrency(options.concurrency, (*session)->config(), "");
   InspectLocalImages(jobs, *engine, *info, static_cast<std::size_t>(engine_workers));
+  DecidePodmanLocalNames(jobs, *info);
   ResolveRegistryDigests(jobs, **session);
   DecideComparisons(jobs, **session, *info);
 

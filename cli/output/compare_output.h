@@ -20,6 +20,8 @@ struct CompareJob {
   std::optional<Reference> reference;
   std::optional<LocalFacts> local;  // filled up front for --all
   bool local_known = false;
+  // Decided without the registry (Podman's localhost/ names): `registry` stays unset.
+  bool local_only = false;
   // Results:
   Status error;
   std::optional<RegistryFacts> registry;  // set once the HEAD succeeded
@@ -27,7 +29,8 @@ struct CompareJob {
 };
 
 // {"input", "error"} for a failed job; else {"input", "reference", "status",
-// "rule", "registry": {...}, "local": {...} or null, "explanation"}.
+// "rule", "registry": {...} or null (local_only), "local": {...} or null,
+// "explanation"}.
 nlohmann::ordered_json CompareJobJson(const CompareJob& job);
 
 // The text block for a decided job ("stale   REFERENCE  (rule: ...)" and the

@@ -20,6 +20,7 @@ LocalImage ToLocalImage(EngineImage image) {
   local.repo_tags = std::move(image.repo_tags);
   local.repo_digests = std::move(image.repo_digests);
   local.platform = std::move(image.platform);
+  local.digest = std::move(image.digest);
   return local;
 }
 
@@ -126,14 +127,19 @@ Result<EngineInfo> DockerEngineClient::Info() {
   platform.architecture = !version->arch.empty() ? version->arch : info->architecture;
   if (!platform.os.empty() || !platform.architecture.empty()) platform = platform.Normalized();
   out.platform = std::move(platform);
-  out.store = DetectImageStore(*info);
+  out.kind = version->kind;
+  out.store =
+      out.kind == EngineKind::kPodman ? ImageStore::kContainersStorage : DetectImageStore(*info);
   out.storage_driver = info->driver;
+  podman_ = out.kind == EngineKind::kPodman;
   return out;
 }
 
 Result<std::optional<LocalImage>> DockerEngineClient::InspectImage(const std::string& name) {
   if (name.empty()) return Status(StatusCode::kInvalidArgument, "empty image name");
-  Result<std::string> path = VersionedPath("/images/" + EscapeImageName(name) + "/json");
+  // Podman's own inspect has the image's Digest; its Docker-compatible one has not.
+  const std::string prefix = podman_ ? "/libpod/images/" : "/images/";
+  Result<std::string> path = VersionedPath(prefix + EscapeImageName(name) + "/json");
   if (!path.ok()) return path.status();
   Result<HttpResponse> answer = Get(*path);
   if (!answer.ok()) return answer.status();

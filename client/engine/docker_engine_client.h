@@ -4,6 +4,7 @@
 // socket and say why it cannot be reached.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -34,7 +35,8 @@ class DockerEngineClient : public EngineClient {
   // /version + /info (after negotiation). Platform from /version's Os/Arch
   // (else /info's OSType/Architecture), normalised; store from DriverStatus.
   Result<EngineInfo> Info() override;
-  // GET /images/{name}/json; nullopt on the engine's 404 "No such image".
+  // GET /images/{name}/json (Podman: /libpod/images/{name}/json, for its
+  // Digest); nullopt on the engine's 404 "No such image".
   Result<std::optional<LocalImage>> InspectImage(const std::string& name) override;
   // GET /images/json; images carry no platform (the list does not say it).
   Result<std::vector<LocalImage>> ListImages() override;
@@ -60,6 +62,7 @@ class DockerEngineClient : public EngineClient {
   DockerHost host_;
   std::mutex mutex_;                        // guards api_version_
   std::optional<std::string> api_version_;  // set once negotiated
+  std::atomic<bool> podman_{false};         // Info() found Podman
 };
 
 // "/images/{name}/json"'s name: percent-encoded as a path segment except

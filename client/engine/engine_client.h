@@ -19,13 +19,21 @@ struct EngineInfo {
   Platform platform;           // engine's os/arch(/variant), normalised
   ImageStore store = ImageStore::kClassic;
   std::string storage_driver;  // "overlay2", "vfs", or the snapshotter
+  EngineKind kind = EngineKind::kDocker;
+
+  // "Docker 20.10.24", "Podman 4.3.1": the engine, for people.
+  std::string Label() const {
+    return std::string(kind == EngineKind::kPodman ? "Podman" : "Docker") +
+           (server_version.empty() ? "" : " " + server_version);
+  }
 };
 
 struct LocalImage {
   std::string id;  // "sha256:…"
   std::vector<std::string> repo_tags;
   std::vector<std::string> repo_digests;
-  Platform platform;  // from the image's Os/Architecture/Variant
+  Platform platform;   // from the image's Os/Architecture/Variant
+  std::string digest;  // Podman's "Digest" (see common/engine/engine_json.h); "" from Docker
 };
 
 class EngineClient {
@@ -34,7 +42,9 @@ class EngineClient {
   // /_ping + /version + /info. kEngineUnavailable naming the socket when it
   // is missing, refuses, or denies permission.
   virtual Result<EngineInfo> Info() = 0;
-  // /images/{name}/json; nullopt when the engine has no such image.
+  // /images/{name}/json (Podman: /libpod/images/{name}/json, which has the
+  // image's Digest, once Info() has seen Podman); nullopt when the engine has
+  // no such image.
   virtual Result<std::optional<LocalImage>> InspectImage(const std::string& name) = 0;
   // /images/json: every local image (with RepoTags and RepoDigests).
   virtual Result<std::vector<LocalImage>> ListImages() = 0;

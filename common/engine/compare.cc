@@ -18,6 +18,7 @@ struct RepoEvidence {
 RepoEvidence ExamineRepoDigests(const RegistryFacts& registry, const LocalFacts& local) {
   RepoEvidence evidence;
   const std::string name = registry.reference.Name();
+  const bool podman = local.engine == EngineKind::kPodman;
   for (const std::string& entry : local.repo_digests) {
     Result<Reference> ref = Reference::Parse(entry);
     if (!ref.ok() || !ref->digest()) continue;  // "<none>@<none>" and the like
@@ -28,7 +29,9 @@ RepoEvidence ExamineRepoDigests(const RegistryFacts& registry, const LocalFacts&
     if (*ref->digest() == registry.digest) {
       evidence.matched = true;
       evidence.pulled = *ref->digest();
-    } else if (!evidence.matched && !evidence.pulled) {
+    } else if (!evidence.matched && !evidence.pulled &&
+               (!podman || ref->digest() == local.engine_digest)) {
+      // Podman lists every name with every digest: only its `Digest` was pulled.
       evidence.pulled = *ref->digest();
     }
   }
@@ -108,6 +111,17 @@ std::string ExplainStale(const RegistryFacts& registry, const LocalFacts& local,
          Short(registry.digest) + ".";
 }
 
+std::string ExplainPodmanLocal(const RegistryFacts& registry, const LocalFacts& local,
+                               const Digest& listed) {
+  const std::string repo = registry.reference.FamiliarName();
+  return "Podman lists the local image (image ID " + ShortId(local) + ") as " + repo + "@" +
+         Short(listed) + ", but " + repo +
+         " has no such manifest: Podman names every image it tags, imports, loads or builds "
+         "that way, so it was made locally, never pulled from this repository, and nothing "
+         "links it to the registry's " +
+         RegistryDigestKind(registry) + " " + Short(registry.digest) + ".";
+}
+
 std::string ExplainAbsent(const RegistryFacts& registry) {
   return "There is no local image " + registry.reference.FamiliarString() + "; the registry has " +
          RegistryDigestKind(registry) + " " + Short(registry.digest) + ".";
@@ -131,7 +145,7 @@ std::string ExplainUnknown(const RegistryFacts& registry, const LocalFacts& loca
              : ", so it was never pulled from this repository, and ";
   out += "nothing links it to the registry's " + RegistryDigestKind(registry) + " " +
          Short(registry.digest);
-  if (local.store == ImageStore::kClassic && registry.config_digest) {
+  if (ImageIdIsConfigDigest(local.store) && registry.config_digest) {
     out += " or config digest " + Short(*registry.config_digest);
   }
   return out + ".";
@@ -145,8 +159,16 @@ std::string_view ImageStoreName(ImageStore store) {
       return "classic";
     case ImageStore::kContainerd:
       return "containerd";
+    case ImageStore::kContainersStorage:
+      return "containers-storage";
   }
   return "classic";
+}
+
+bool ImageIdIsConfigDigest(ImageStore store) { return store != ImageStore::kContainerd; }
+
+std::string_view EngineKindName(EngineKind kind) {
+  return kind == EngineKind::kPodman ? "podman" : "docker";
 }
 
 std::string_view CompareStatusName(CompareStatus status) {
@@ -203,15 +225,22 @@ Comparison Compare(const RegistryFacts& registry, const std::optional<LocalFacts
     result.explanation = ExplainContainerdId(registry, *local, *id);
     return result;
   }
-  // 3. classic store: the ID is the config digest.
-  if (local->store == ImageStore::kClassic && id && registry.config_digest &&
+  // 3. classic store (or Podman's): the ID is the config digest.
+  if (ImageIdIsConfigDigest(local->store) && id && registry.config_digest &&
       *id == *registry.config_digest) {
     result.status = CompareStatus::kMatch;
     result.rule = MatchRule::kConfigDigest;
     result.explanation = ExplainConfigDigest(registry, *local, evidence);
     return result;
   }
-  // 4. Pulled from this repository, but from another digest.
+  // 4. Pulled from this repository, but from another digest. Podman's
+  // digest that the repository does not have was made locally.
+  if (evidence.pulled && local->engine == EngineKind::kPodman &&
+      registry.pulled_digest_in_repository == false) {
+    result.status = CompareStatus::kUnknown;
+    result.explanation = ExplainPodmanLocal(registry, *local, *evidence.pulled);
+    return result;
+  }
   if (evidence.pulled) {
     result.status = CompareStatus::kStale;
     result.explanation = ExplainStale(registry, *local, *evidence.pulled);
@@ -224,8 +253,19 @@ Comparison Compare(const RegistryFacts& registry, const std::optional<LocalFacts
 }
 
 bool NeedsConfigDigest(const RegistryFacts& registry, const std::optional<LocalFacts>& local) {
-  if (!local || local->store != ImageStore::kClassic || registry.config_digest) return false;
+  if (!local || !ImageIdIsConfigDigest(local->store) || registry.config_digest) return false;
   return !ExamineRepoDigests(registry, *local).matched;
+}
+
+std::optional<Digest> PodmanDigestToConfirm(const RegistryFacts& registry,
+                                            const std::optional<LocalFacts>& local) {
+  if (!local || local->engine != EngineKind::kPodman ||
+      registry.pulled_digest_in_repository.has_value()) {
+    return std::nullopt;
+  }
+  const Comparison decided = Compare(registry, local);
+  if (decided.status != CompareStatus::kStale) return std::nullopt;
+  return decided.pulled_digest;
 }
 
 }  // namespace regdigest

@@ -58,6 +58,7 @@ Result<EngineImage> ImageFrom(const json& object, std::string_view what) {
   image.platform.os = StringField(object, "Os");
   image.platform.architecture = StringField(object, "Architecture");
   image.platform.variant = StringField(object, "Variant");
+  image.digest = StringField(object, "Digest");
   return image;
 }
 
@@ -100,6 +101,11 @@ Result<EngineVersion> ParseEngineVersion(std::string_view body) {
   // Some engines only fill the "Engine" component.
   auto components = doc.find("Components");
   if (components != doc.end() && components->is_array()) {
+    for (const json& component : *components) {
+      if (component.is_object() && StringField(component, "Name") == "Podman Engine") {
+        version.kind = EngineKind::kPodman;
+      }
+    }
     for (const json& component : *components) {
       if (!component.is_object() || StringField(component, "Name") != "Engine") continue;
       if (version.version.empty()) version.version = StringField(component, "Version");

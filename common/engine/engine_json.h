@@ -40,6 +40,8 @@ struct EngineVersion {
   std::string api_version;  // "1.41"
   std::string os;           // "linux" (Go's GOOS)
   std::string arch;         // "amd64" (Go's GOARCH)
+  // Podman's Docker-compatible API: Components has a "Podman Engine" entry.
+  EngineKind kind = EngineKind::kDocker;
 };
 Result<EngineVersion> ParseEngineVersion(std::string_view body);
 
@@ -63,6 +65,9 @@ struct EngineImage {
   std::vector<std::string> repo_tags;  // null → empty; "<none>:<none>" dropped
   std::vector<std::string> repo_digests;  // null → empty; "<none>@<none>" dropped
   Platform platform;                      // Os/Architecture/Variant as reported; empty in lists
+  // Podman's "Digest" (in its /images/json and libpod inspect; Docker has
+  // none): the manifest digest of the image as stored; "" when absent.
+  std::string digest;
 };
 Result<EngineImage> ParseImageInspect(std::string_view body);
 Result<std::vector<EngineImage>> ParseImageList(std::string_view body);

@@ -19,9 +19,10 @@ CompareJob Decided(CompareStatus status, MatchRule rule, bool with_local) {
   job.reference = Reference::Parse("reg.example/app:1").value();
   job.registry = RegistryFacts{*job.reference, D('a'), kIndex, D('b'), D('c')};
   if (with_local) {
-    job.local = LocalFacts{"sha256:" + std::string(64, 'c'),
-                           {"reg.example/app@" + D('9').String()},
-                           ImageStore::kClassic};
+    job.local.emplace();
+    job.local->id = "sha256:" + std::string(64, 'c');
+    job.local->repo_digests = {"reg.example/app@" + D('9').String()};
+    job.local->store = ImageStore::kClassic;
   }
   job.comparison.status = status;
   job.comparison.rule = rule;

@@ -259,3 +259,73 @@ TEST_CASE("DockerEngineClient::ListImages drops placeholders and reports errors"
   CHECK(failed.status().http_status() == 503);
   CHECK(Contains(failed.status().message(), "service unavailable"));
 }
+
+namespace regdigest {
+namespace {
+
+using testing::EngineAnswer;
+using testing::FakeDockerEngine;
+using testing::UnixHost;
+
+// Podman 4.3's answers, as recorded from `podman system service` (Debian 12).
+constexpr std::string_view kPodman43Version =
+    R"json({"Platform":{"Name":"linux/amd64/debian-12"},"Components":[{"Name":"Podman Engine","Version":"4.3.1","Details":{"APIVersion":"4.3.1","Arch":"amd64","MinAPIVersion":"4.0.0","Os":"linux"}}],"Version":"4.3.1","ApiVersion":"1.41","MinAPIVersion":"1.24","Os":"linux","Arch":"amd64"})json";
+constexpr std::string_view kPodman43Info =
+    R"json({"Driver":"vfs","DriverStatus":[],"OSType":"linux","Architecture":"amd64","ServerVersion":"4.3.1"})json";
+constexpr std::string_view kPodman43LibpodInspect =
+    R"json({"Id":"fafe60966005bef170eb3706a52d0f1b873bf6d031358c88a2236729eb773440","Digest":"sha256:6b6023eda8fd7806a072c27891ad5f8d50b8d3aca95d54d2812ed83645bf02f6","RepoTags":["127.0.0.1:37667/multi:v1"],"RepoDigests":["127.0.0.1:37667/multi@sha256:6b6023eda8fd7806a072c27891ad5f8d50b8d3aca95d54d2812ed83645bf02f6","127.0.0.1:37667/multi@sha256:9057ba7adaf6ba05a17bea9284b5a4b29d3a4276a7476d0e76d81888790a6fa3"],"Architecture":"amd64","Os":"linux"})json";
+
+TEST_CASE("DockerEngineClient names Podman and asks its own inspect for the image's Digest") {
+  auto engine = std::make_shared<FakeDockerEngine>();
+  engine->routes.emplace("/_ping", EngineAnswer(200, "OK", "1.41"));
+  engine->routes.emplace("/v1.41/version", EngineAnswer(200, std::string(kPodman43Version)));
+  engine->routes.emplace("/v1.41/info", EngineAnswer(200, std::string(kPodman43Info)));
+  engine->routes.emplace("/v1.41/libpod/images/127.0.0.1:37667/multi:v1/json",
+                         EngineAnswer(200, std::string(kPodman43LibpodInspect)));
+  engine->routes.emplace(
+      "/v1.41/libpod/images/127.0.0.1:37667/gone:v1/json",
+      EngineAnswer(
+          404, R"({"cause":"image not known","message":"failed to find image","response":404})"));
+  DockerEngineClient client(engine, UnixHost(testing::kMissingEngineSocket));
+  Result<EngineInfo> info = client.Info();
+  REQUIRE_MESSAGE(info.ok(), info.status().ToString());
+  CHECK(info->kind == EngineKind::kPodman);
+  CHECK(info->store == ImageStore::kContainersStorage);
+  CHECK(info->Label() == "Podman 4.3.1");
+
+  Result<std::optional<LocalImage>> image = client.InspectImage("127.0.0.1:37667/multi:v1");
+  REQUIRE_MESSAGE(image.ok(), image.status().ToString());
+  REQUIRE(image->has_value());
+  CHECK((*image)->id == "sha256:fafe60966005bef170eb3706a52d0f1b873bf6d031358c88a2236729eb773440");
+  CHECK((*image)->digest ==
+        "sha256:6b6023eda8fd7806a072c27891ad5f8d50b8d3aca95d54d2812ed83645bf02f6");
+  CHECK((*image)->repo_digests.size() == 2);
+
+  Result<std::optional<LocalImage>> gone = client.InspectImage("127.0.0.1:37667/gone:v1");
+  REQUIRE_MESSAGE(gone.ok(), gone.status().ToString());
+  CHECK_FALSE(gone->has_value());
+}
+
+TEST_CASE("DockerEngineClient keeps Docker's inspect and labels for Docker") {
+  auto engine = std::make_shared<FakeDockerEngine>();
+  engine->routes.emplace("/_ping", EngineAnswer(200, "OK", "1.41"));
+  engine->routes.emplace(
+      "/v1.41/version",
+      EngineAnswer(
+          200, R"({"Version":"20.10.24+dfsg1","ApiVersion":"1.41","Os":"linux","Arch":"amd64"})"));
+  engine->routes.emplace("/v1.41/info", EngineAnswer(200, R"({"Driver":"vfs"})"));
+  engine->routes.emplace("/v1.41/images/app:1/json",
+                         EngineAnswer(200, R"({"Id":"sha256:1","RepoDigests":[]})"));
+  DockerEngineClient client(engine, UnixHost(testing::kMissingEngineSocket));
+  Result<EngineInfo> info = client.Info();
+  REQUIRE(info.ok());
+  CHECK(info->kind == EngineKind::kDocker);
+  CHECK(info->Label() == "Docker 20.10.24+dfsg1");
+  Result<std::optional<LocalImage>> image = client.InspectImage("app:1");
+  REQUIRE_MESSAGE(image.ok(), image.status().ToString());
+  REQUIRE(image->has_value());
+  CHECK((*image)->digest.empty());
+}
+
+}  // namespace
+}  // namespace regdigest

@@ -241,12 +241,16 @@ TEST_CASE("Compare decides match, stale, absent or unknown and says why") {
     REQUIRE(ref.ok());
     RegistryFacts registry{
         *ref, D(kIndex),
-        c.platform_digest.empty() ? std::string(kDockerManifestV2) : std::string(kOciImageIndex),
-        std::nullopt, std::nullopt};
+        c.platform_digest.empty() ? std::string(kDockerManifestV2) : std::string(kOciImageIndex)};
     if (!c.platform_digest.empty()) registry.platform_digest = D(c.platform_digest);
     if (!c.config_digest.empty()) registry.config_digest = D(c.config_digest);
     std::optional<LocalFacts> local;
-    if (c.present) local = LocalFacts{c.id, c.repo_digests, c.store};
+    if (c.present) {
+      local.emplace();
+      local->id = c.id;
+      local->repo_digests = c.repo_digests;
+      local->store = c.store;
+    }
 
     Comparison got = Compare(registry, local);
     CAPTURE(got.explanation);
@@ -270,9 +274,151 @@ TEST_CASE("Compare decides match, stale, absent or unknown and says why") {
   }
 }
 
+// Podman lists every name of an image with every digest it has, for pulled
+// and local images alike; only its `Digest`, confirmed in the registry's
+// repository, is evidence of a pull.
+TEST_CASE("Compare trusts only Podman's Digest, and only when the repository has it") {
+  const std::string repo = "docker.io/jenkins/jenkins@";
+  const std::string other = "docker.io/team/other@";
+  // Sorts before kOld, as Podman's first RepoDigests entry of a multi-arch pull.
+  const std::string kOldPlatform =
+      "sha256:00000a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a";
+  struct PodmanCase {
+    std::string name;
+    std::string id;
+    std::vector<std::string> repo_digests;
+    std::string engine_digest;          // "" when Podman gave none
+    std::optional<bool> in_repository;  // the HEAD's answer, when asked
+    std::string to_confirm;             // what PodmanDigestToConfirm asks, "" none
+    CompareStatus status;
+    MatchRule rule;
+    std::string pulled;
+    std::string phrase;
+  };
+  const std::vector<PodmanCase> cases = {
+      {"multi-arch pull, tag moved: the index digest Podman pulled, not the first entry",
+       kOldConfig,
+       {repo + kOldPlatform, repo + kOld},
+       kOld,
+       true,
+       "",
+       kStale,
+       MatchRule::kNone,
+       kOld,
+       "you pulled " + Short(kOld)},
+      {"before the HEAD: the digest to confirm is Podman's",
+       kOldConfig,
+       {repo + kOldPlatform, repo + kOld},
+       kOld,
+       std::nullopt,
+       kOld,
+       kStale,
+       MatchRule::kNone,
+       kOld,
+       "you pulled " + Short(kOld)},
+      {"imported, loaded or built: the repository lacks Podman's digest",
+       kOldConfig,
+       {repo + kImported},
+       kImported,
+       false,
+       "",
+       kUnknown,
+       MatchRule::kNone,
+       kImported,
+       "made locally"},
+      {"podman tag of another repository's image",
+       kOldConfig,
+       {other + kOld, repo + kOld},
+       kOld,
+       false,
+       "",
+       kUnknown,
+       MatchRule::kNone,
+       kOld,
+       "has no such manifest"},
+      {"an entry that is not Podman's digest is no pull",
+       kOldConfig,
+       {repo + kOldPlatform},
+       kOld,
+       std::nullopt,
+       "",
+       kUnknown,
+       MatchRule::kNone,
+       "",
+       "no RepoDigests entry"},
+      {"no Digest from Podman: no pull",
+       kOldConfig,
+       {repo + kOld},
+       "",
+       std::nullopt,
+       "",
+       kUnknown,
+       MatchRule::kNone,
+       "",
+       "no RepoDigests entry"},
+      {"an entry equal to the registry digest matches",
+       kOldConfig,
+       {repo + kOld, repo + kIndex},
+       kOld,
+       std::nullopt,
+       "",
+       kMatch,
+       MatchRule::kRepoDigest,
+       kIndex,
+       "RepoDigests record"},
+      {"image ID is the config digest",
+       kConfig,
+       {repo + kImported},
+       kImported,
+       std::nullopt,
+       "",
+       kMatch,
+       MatchRule::kConfigDigest,
+       kImported,
+       "config digest"},
+  };
+  for (const PodmanCase& c : cases) {
+    CAPTURE(c.name);
+    RegistryFacts registry{*Reference::Parse("jenkins/jenkins:centos7"), D(kIndex),
+                           std::string(kOciImageIndex), D(kPlatform), D(kConfig)};
+    registry.pulled_digest_in_repository = c.in_repository;
+    LocalFacts local;
+    local.id = c.id;
+    local.repo_digests = c.repo_digests;
+    local.store = ImageStore::kContainersStorage;
+    local.engine = EngineKind::kPodman;
+    if (!c.engine_digest.empty()) local.engine_digest = D(c.engine_digest);
+    const Comparison got = Compare(registry, local);
+    CAPTURE(got.explanation);
+    CHECK(CompareStatusName(got.status) == CompareStatusName(c.status));
+    CHECK(MatchRuleName(got.rule) == MatchRuleName(c.rule));
+    CHECK((got.pulled_digest ? got.pulled_digest->String() : "") == c.pulled);
+    CHECK(got.explanation.find(c.phrase) != std::string::npos);
+    const std::optional<Digest> confirm = PodmanDigestToConfirm(registry, local);
+    CHECK((confirm ? confirm->String() : "") == c.to_confirm);
+  }
+}
+
+TEST_CASE("Docker's RepoDigests need no confirmation") {
+  RegistryFacts registry{*Reference::Parse("jenkins/jenkins:centos7"), D(kIndex),
+                         std::string(kOciImageIndex), D(kPlatform), D(kConfig)};
+  registry.pulled_digest_in_repository = false;  // ignored for Docker
+  LocalFacts local;
+  local.id = kOldConfig;
+  local.repo_digests = {"docker.io/jenkins/jenkins@" + kOld};
+  CHECK(Compare(registry, local).status == kStale);
+  CHECK_FALSE(PodmanDigestToConfirm(registry, local).has_value());
+}
+
 TEST_CASE("Compare names") {
   CHECK(ImageStoreName(kClassic) == "classic");
   CHECK(ImageStoreName(kContainerd) == "containerd");
+  CHECK(ImageStoreName(ImageStore::kContainersStorage) == "containers-storage");
+  CHECK(ImageIdIsConfigDigest(kClassic));
+  CHECK(ImageIdIsConfigDigest(ImageStore::kContainersStorage));
+  CHECK_FALSE(ImageIdIsConfigDigest(kContainerd));
+  CHECK(EngineKindName(EngineKind::kDocker) == "docker");
+  CHECK(EngineKindName(EngineKind::kPodman) == "podman");
   const std::pair<CompareStatus, std::string_view> statuses[] = {
       {kMatch, "match"}, {kStale, "stale"}, {kAbsent, "absent"}, {kUnknown, "unknown"}};
   for (const auto& [status, name] : statuses) CHECK(CompareStatusName(status) == name);

@@ -90,6 +90,18 @@ TEST_CASE("ApiVersion parses, orders and negotiates like the docker CLI") {
   }
 }
 
+TEST_CASE("ParseEngineVersion tells Podman from Docker, and image lists keep Podman's Digest") {
+  CHECK(ParseEngineVersion(kPodmanVersion)->kind == EngineKind::kPodman);
+  CHECK(ParseEngineVersion(kDocker20Version)->kind == EngineKind::kDocker);
+  CHECK(ParseEngineVersion(R"({"Components":[{"Name":"Engine","Version":"24.0.7"}]})")->kind ==
+        EngineKind::kDocker);
+  Result<std::vector<EngineImage>> list = ParseImageList(kPodmanList);
+  REQUIRE(list.ok());
+  CHECK((*list)[0].digest ==
+        "sha256:c5b1261d6d3e43071626931fc004f70149baeba2c8ec672bd4f27761f8e1ad6b");
+  CHECK((*list)[1].digest.empty());
+}
+
 TEST_CASE("ParseEngineVersion reads Docker and Podman /version") {
   struct Case {
     const char* name;

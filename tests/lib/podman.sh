@@ -29,12 +29,16 @@ _rd_podman_unavailable() {
   exit 77
 }
 
-rd_podman() {
-  CONTAINERS_REGISTRIES_CONF="$PODMAN_DIR/registries.conf" \
-    REGISTRY_AUTH_FILE="$PODMAN_DIR/auth.json" DOCKER_CONFIG="$PODMAN_DIR/docker-config" \
-    podman --root "$PODMAN_DIR/root" --runroot "$PODMAN_DIR/run" --storage-driver vfs \
+# The podman command line with the test's own storage and configuration;
+# `exec` so that a backgrounded call's PID ($!) is podman's own.
+_rd_podman_exec() {
+  export CONTAINERS_REGISTRIES_CONF="$PODMAN_DIR/registries.conf"
+  export REGISTRY_AUTH_FILE="$PODMAN_DIR/auth.json" DOCKER_CONFIG="$PODMAN_DIR/docker-config"
+  exec podman --root "$PODMAN_DIR/root" --runroot "$PODMAN_DIR/run" --storage-driver vfs \
     --tmpdir "$PODMAN_DIR/tmp" --cgroup-manager cgroupfs --events-backend file "$@"
 }
+
+rd_podman() { (_rd_podman_exec "$@"); }
 
 rd_start_podman() {
   local i
@@ -48,7 +52,7 @@ rd_start_podman() {
   printf 'unqualified-search-registries = []\n[[registry]]\nlocation = "%s"\ninsecure = true\n' \
     "${REG_HOST:?start a registry first}" >"$PODMAN_DIR/registries.conf"
   PODMAN_SOCK="$PODMAN_DIR/podman.sock"
-  rd_podman system service --time=0 "unix://$PODMAN_SOCK" >"$PODMAN_DIR/service.log" 2>&1 </dev/null &
+  _rd_podman_exec system service --time=0 "unix://$PODMAN_SOCK" >"$PODMAN_DIR/service.log" 2>&1 </dev/null &
   PODMAN_PID=$!
   RD_STOP_HOOKS+=(rd_stop_podman)
   for ((i = 0; i < 300; i++)); do

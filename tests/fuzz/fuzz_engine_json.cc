@@ -1,6 +1,6 @@
 // Fuzz target: Docker Engine API bodies (common/engine_json.h). The same
 // bytes are parsed as /images/json, /images/{name}/json, /version, /info and
-// an error body; API versions are parsed from the input too. Parsed images
+// an error body (message and unknown route); API versions are parsed from the input too. Parsed images
 // must have an Id, and ApiVersion must print back to what it parsed.
 #include <string>
 
@@ -47,6 +47,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     (void)DetectImageStore(*info);
   }
   FUZZ_CHECK(ParseEngineErrorMessage(body).size() <= body.size() + 3);
+  // The engine client decides "no such route" from this, never from text elsewhere.
+  const EngineError error = ParseEngineError(body);
+  FUZZ_CHECK(error.message == ParseEngineErrorMessage(body));
+  FUZZ_CHECK(!error.unknown_route || error.message == "page not found" ||
+             error.message == "404 page not found");
   if (body.size() <= 16) fuzz::CheckApiVersion(body);
   return 0;
 }

@@ -1,7 +1,8 @@
 // Fuzz target: Docker Engine API bodies (common/engine_json.h). The same
 // bytes are parsed as /images/json, /images/{name}/json, /version, /info and
-// an error body (message and unknown route); API versions are parsed from the input too. Parsed images
-// must have an Id, and ApiVersion must print back to what it parsed.
+// an error body (message and unknown route); API versions are parsed from the
+// input too. Parsed images must have an Id, and ApiVersion must print back to
+// what it parsed.
 #include <string>
 
 #include "common/engine/engine_json.h"

@@ -26,6 +26,8 @@ Negatives for tests (each still pushes a well-formed manifest):
                      (a signature copied from another image)
   --append           add the layer to the existing .sig (cosign appends)
 Prints "<sig manifest digest> <payload digest>" on stdout.
+--out DIR writes manifest.json, config.json and payload.json there instead of
+pushing (no --registry needed; --append/--copy-from need a registry).
 """
 
 import argparse
@@ -123,7 +125,8 @@ def sig_tag(digest):
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("--registry", required=True, help="http(s)://host:port")
+    ap.add_argument("--registry", help="http(s)://host:port")
+    ap.add_argument("--out", help="write the files to this directory instead")
     ap.add_argument("--repo", required=True)
     ap.add_argument("--digest", required=True, help="image digest to sign")
     ap.add_argument("--key", help="PEM private key (ECDSA, RSA, Ed25519)")
@@ -148,9 +151,13 @@ def main():
     ap.add_argument("--password")
     ap.add_argument("--cacert")
     args = ap.parse_args()
+    if not args.registry and not (args.out and args.reference):
+        sys.exit("cosign_sig: give --registry, or --out with --reference")
+    if args.out and (args.append or args.copy_from):
+        sys.exit("cosign_sig: --append and --copy-from read the registry")
 
     reg = Registry(args.registry, args.repo, args.user, args.password,
-                   args.cacert)
+                   args.cacert) if args.registry else None
     tag = args.tag or sig_tag(args.digest)
     layers = []
     if args.copy_from:
@@ -185,7 +192,8 @@ def main():
         if args.rekor_bundle:
             with open(args.rekor_bundle) as f:
                 layer_annotations[BUNDLE_ANNOTATION] = f.read().strip()
-        reg.upload_blob(payload)
+        if reg:
+            reg.upload_blob(payload)
         layers = layers + [{"mediaType": SIMPLE_SIGNING, "size": len(payload),
                             "digest": sha256(payload),
                             "annotations": layer_annotations}]
@@ -193,7 +201,6 @@ def main():
             with open(args.write_payload, "wb") as f:
                 f.write(payload)
     config = config_blob(layers)
-    reg.upload_blob(config)
     manifest = compact({
         "schemaVersion": 2,
         "mediaType": OCI_MANIFEST,
@@ -201,7 +208,15 @@ def main():
                    "digest": sha256(config)},
         "layers": layers,
     })
-    digest = reg.put_manifest(tag, OCI_MANIFEST, manifest)
+    if args.out:
+        for name, data in (("manifest.json", manifest), ("config.json", config),
+                           ("payload.json", payload)):
+            with open(os.path.join(args.out, name), "wb") as f:
+                f.write(data)
+        digest = sha256(manifest)
+    else:
+        reg.upload_blob(config)
+        digest = reg.put_manifest(tag, OCI_MANIFEST, manifest)
     print(digest, sha256(payload) if payload else "-")
 
 

@@ -35,6 +35,7 @@ import base64
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -153,6 +154,9 @@ def main():
     args = ap.parse_args()
     if not args.registry and not (args.out and args.reference):
         sys.exit("cosign_sig: give --registry, or --out with --reference")
+    for d in (args.digest, args.claim_digest, args.copy_from):
+        if d is not None and not re.fullmatch(r"sha256:[0-9a-f]{64}", d):
+            sys.exit("cosign_sig: %r is not a sha256 digest" % d)
     if args.out and (args.append or args.copy_from):
         sys.exit("cosign_sig: --append and --copy-from read the registry")
 

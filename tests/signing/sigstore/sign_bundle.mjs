@@ -7,12 +7,14 @@
 //
 //   node sign_bundle.mjs --key KEY.pem --digest sha256:HEX [--hint H]
 //        [--subject-digest sha256:OTHER] [--predicate-type T]
-//        [--annotation k=v ...] [--tamper] > bundle.json
+//        [--annotation k=v ...] [--tamper] [--certificate CERT.pem] > bundle.json
 //
 // The key is a PEM private key (ECDSA P-256/P-384/P-521, RSA, Ed25519); the
 // signature is node's crypto.sign with SHA-256 (none for Ed25519), as
 // @sigstore/verify checks DSSE signatures. --annotation puts string members in
-// the predicate; --tamper changes the payload after signing (for negatives).
+// the predicate; --tamper changes the payload after signing (for negatives);
+// --certificate puts that certificate (for the key) in the bundle instead of a
+// key hint, as a keyless (Fulcio) bundle has.
 import { bundleToJSON } from '@sigstore/bundle';
 import { DSSEBundleBuilder } from '@sigstore/sign';
 import crypto from 'node:crypto';
@@ -28,6 +30,7 @@ const { values: opts } = parseArgs({
     'predicate-type': { type: 'string', default: 'https://sigstore.dev/cosign/sign/v1' },
     annotation: { type: 'string', multiple: true, default: [] },
     tamper: { type: 'boolean', default: false },
+    certificate: { type: 'string' },
   },
 });
 if (!opts.key || !opts.digest) {
@@ -44,7 +47,9 @@ const signer = {
   async sign(data) {
     return {
       signature: crypto.sign(hashFor(privateKey), data, privateKey),
-      key: { $case: 'publicKey', publicKey: publicKeyPem, hint: opts.hint },
+      key: opts.certificate
+        ? { $case: 'x509Certificate', certificate: fs.readFileSync(opts.certificate, 'utf8') }
+        : { $case: 'publicKey', publicKey: publicKeyPem, hint: opts.hint },
     };
   },
 };

@@ -1,7 +1,9 @@
 // RegistryClient over an in-process fake transport: HEAD, GET fallback,
-// digest verification, error mapping and mirror fallback.
+// digest verification, error mapping, mirror fallback, only manifests as
+// manifests, and https-then-http for loopback registries.
 #include <doctest/doctest.h>
 
+#include <cerrno>
 #include <deque>
 #include <functional>
 
@@ -58,7 +60,8 @@ TEST_CASE("Resolve: one HEAD with the full Accept list when the digest header is
   REQUIRE(transport->requests.size() == 1);
   const HttpRequest& req = transport->requests[0];
   CHECK(req.method == "HEAD");
-  CHECK(req.url == "http://127.0.0.1:5000/v2/team/app/manifests/v1");
+  // Loopback: https first; any HTTP answer settles it for the run.
+  CHECK(req.url == "https://127.0.0.1:5000/v2/team/app/manifests/v1");
   CHECK(req.auth.registry == "127.0.0.1:5000");
   CHECK(req.auth.scope == "repository:team/app:pull");
   const std::string accept = req.headers.Get("Accept").value_or("");
@@ -110,7 +113,7 @@ TEST_CASE("Resolve by digest refuses a registry that answers another digest") {
   RegistryClient client(transport, ToolConfig{});
   auto got = client.Resolve(Ref("localhost:5000/app@" + asked.String()));
   CHECK(got.status().code() == StatusCode::kDigestMismatch);
-  CHECK(transport->requests[0].url == "http://localhost:5000/v2/app/manifests/" + asked.String());
+  CHECK(transport->requests[0].url == "https://localhost:5000/v2/app/manifests/" + asked.String());
 }
 
 TEST_CASE("Resolve maps registry errors") {
@@ -206,4 +209,194 @@ TEST_CASE("HeadRateLimit reports a failed HEAD without trying a GET") {
   auto got = client.HeadRateLimit(Ref("localhost:5000/app:v1"));
   CHECK(got.status().code() == StatusCode::kRateLimited);
   CHECK(transport->requests.size() == 1);
+}
+
+namespace {
+
+HttpResponse Typed(int status, const std::string& content_type, const std::string& body,
+                   const std::string& digest = "") {
+  HttpResponse r;
+  r.status = status;
+  r.body = body;
+  if (!content_type.empty()) r.headers.Add("Content-Type", content_type);
+  if (!digest.empty()) r.headers.Add("Docker-Content-Digest", digest);
+  return r;
+}
+
+const std::string kHtml = "<html><body>Directory listing</body></html>";
+const std::string kBareOciManifest =
+    R"({"schemaVersion":2,"config":{"mediaType":"application/vnd.oci.image.config.v1+json",)"
+    R"("digest":"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a",)"
+    R"("size":2},"layers":[]})";
+
+}  // namespace
+
+TEST_CASE("Resolve accepts only manifests: a web page is not a registry") {
+  struct Case {
+    const char* name;
+    std::string head_type;  // Content-Type of the HEAD answer ("" none)
+    bool head_digest;       // the HEAD names the body's digest
+    std::string get_type;
+    std::string get_body;
+    std::size_t requests;
+    StatusCode want;
+    std::string says;  // in the error, or the media type when ok
+  };
+  const std::string v1 = "application/vnd.docker.distribution.manifest.v1+prettyjws";
+  const std::vector<Case> cases = {
+      {"manifest type: one HEAD", "application/vnd.oci.image.manifest.v1+json; charset=utf-8", true,
+       "", "", 1, StatusCode::kOk, "application/vnd.oci.image.manifest.v1+json"},
+      {"HTML page on HEAD: no GET", "text/html; charset=utf-8", false, "", "", 1,
+       StatusCode::kProtocol,
+       "127.0.0.1:5000/x:z: https://127.0.0.1:5000 does not look like a container registry: it "
+       "answered the manifest request with Content-Type \"text/html; charset=utf-8\""},
+      {"HTML page with a digest header", "text/html", true, "", "", 1, StatusCode::kProtocol,
+       "does not look like a container registry"},
+      {"schema 1 on HEAD", v1, true, "", "", 1, StatusCode::kProtocol,
+       "127.0.0.1:5000/x:z: schema 1 manifests are not supported; "},
+      {"octet-stream, manifest body", "application/octet-stream", false, "application/octet-stream",
+       kBareOciManifest, 2, StatusCode::kOk, "application/vnd.oci.image.manifest.v1+json"},
+      {"octet-stream with a digest, manifest body", "application/octet-stream", true,
+       "application/octet-stream", kBareOciManifest, 2, StatusCode::kOk,
+       "application/vnd.oci.image.manifest.v1+json"},
+      {"no Content-Type, manifest body with its type", "", false, "", kManifest, 2,
+       StatusCode::kProtocol, "image manifest: missing \"config\""},
+      {"octet-stream, HTML body", "application/octet-stream", false, "application/octet-stream",
+       kHtml, 2, StatusCode::kProtocol,
+       "answered the manifest request with Content-Type \"application/octet-stream\" and a body "
+       "that is not a manifest (not valid JSON)"},
+      {"text/plain, then an HTML GET", "text/plain", false, "text/html", kHtml, 2,
+       StatusCode::kProtocol, "Content-Type \"text/html\""},
+  };
+  for (const Case& c : cases) {
+    SUBCASE(c.name) {
+      const std::string body = c.get_body.empty() ? kManifest : c.get_body;
+      const std::string digest = Digest::Sha256Of(body).String();
+      auto transport =
+          std::make_shared<ScriptedTransport>([&](const HttpRequest& req) -> Result<HttpResponse> {
+            if (req.method == "HEAD")
+              return Typed(200, c.head_type, "", c.head_digest ? digest : "");
+            return Typed(200, c.get_type, body);
+          });
+      RegistryClient client(transport, ToolConfig{});
+      auto got = client.Resolve(Ref("127.0.0.1:5000/x:z"));
+      CHECK(got.status().code() == c.want);
+      if (got.ok()) {
+        CHECK(got->media_type == c.says);
+        CHECK(got->digest.String() == digest);
+      } else {
+        CHECK_MESSAGE(got.status().message().find(c.says) != std::string::npos,
+                      got.status().message());
+      }
+      REQUIRE(transport->requests.size() == c.requests);
+      if (c.requests == 2) {
+        CHECK(transport->requests[1].method == "GET");
+        // With a digest from the HEAD, the GET asks for it (the tag cannot move in between).
+        const std::string tail = c.head_digest ? "/manifests/" + digest : "/manifests/z";
+        CHECK(transport->requests[1].url.ends_with(tail));
+      }
+    }
+  }
+}
+
+TEST_CASE("Fetch names the media type of a manifest served as application/octet-stream") {
+  auto transport =
+      std::make_shared<ScriptedTransport>([](const HttpRequest&) -> Result<HttpResponse> {
+        return Typed(200, "application/octet-stream", kBareOciManifest);
+      });
+  RegistryClient client(transport, ToolConfig{});
+  auto got = client.Fetch(Ref("127.0.0.1:5000/x:z"));
+  REQUIRE(got.ok());
+  CHECK(got->descriptor.media_type == "application/vnd.oci.image.manifest.v1+json");
+  CHECK(got->body == kBareOciManifest);
+}
+
+TEST_CASE("Loopback registries: https first, then plain http, decided once per run") {
+  struct Case {
+    const char* name;
+    std::string domain;
+    Status https_failure;  // ok: the https attempt gets an answer
+    std::vector<std::string> want_urls;
+    StatusCode want;
+  };
+  const Status plain_text =
+      Status(StatusCode::kTransport, "answered the TLS handshake in plain HTTP")
+          .WithOsErrno(EPROTO);
+  const Status bad_certificate =
+      Status(StatusCode::kTransport, "TLS certificate verification failed");
+  const std::string path = "/v2/x/manifests/z";
+  const std::vector<Case> cases = {
+      {"TLS registry on loopback",
+       "127.0.0.1:5000",
+       Status::Ok(),
+       {"https://127.0.0.1:5000" + path, "https://127.0.0.1:5000" + path},
+       StatusCode::kOk},
+      {"plain-http registry on loopback: one extra attempt",
+       "127.0.0.1:5000",
+       plain_text,
+       {"https://127.0.0.1:5000" + path, "http://127.0.0.1:5000" + path,
+        "http://127.0.0.1:5000" + path},
+       StatusCode::kOk},
+      {"certificate error: no fallback",
+       "127.0.0.1:5000",
+       bad_certificate,
+       {"https://127.0.0.1:5000" + path, "https://127.0.0.1:5000" + path},
+       StatusCode::kTransport},
+      {"not loopback: https only",
+       "reg.example.com",
+       plain_text,
+       {"https://reg.example.com" + path, "https://reg.example.com" + path},
+       StatusCode::kTransport},
+  };
+  for (const Case& c : cases) {
+    SUBCASE(c.name) {
+      auto transport =
+          std::make_shared<ScriptedTransport>([&](const HttpRequest& req) -> Result<HttpResponse> {
+            if (req.url.starts_with("https:") && !c.https_failure.ok()) return c.https_failure;
+            return Response(200, "", true);
+          });
+      RegistryClient client(transport, ToolConfig{});
+      for (int i = 0; i < 2; ++i) {
+        auto got = client.Resolve(Ref(c.domain + "/x:z"));
+        CHECK(got.status().code() == c.want);
+      }
+      std::vector<std::string> urls;
+      for (const HttpRequest& r : transport->requests) urls.push_back(r.url);
+      CHECK(urls == c.want_urls);
+    }
+  }
+}
+
+TEST_CASE("A TLS server answering plain http is named as such") {
+  ToolConfig config;
+  config.registries["127.0.0.1:5105"].endpoint = "http://127.0.0.1:5105";
+  auto transport =
+      std::make_shared<ScriptedTransport>([](const HttpRequest&) -> Result<HttpResponse> {
+        HttpResponse r;  // Go's answer: "HTTP/1.0 400 Bad Request", no header field at all
+        r.status = 400;
+        return r;
+      });
+  RegistryClient client(transport, config);
+  auto got = client.Resolve(Ref("127.0.0.1:5105/x:z"));
+  CHECK(got.status().code() == StatusCode::kTransport);
+  CHECK_MESSAGE(
+      got.status().message().find("127.0.0.1:5105 speaks HTTPS, not HTTP") != std::string::npos,
+      got.status().message());
+}
+
+TEST_CASE("Ping sends GET /v2/ to the registry itself, with the scheme found") {
+  auto transport =
+      std::make_shared<ScriptedTransport>([](const HttpRequest& req) -> Result<HttpResponse> {
+        if (req.url.starts_with("https:")) {
+          return Status(StatusCode::kTransport, "plain text").WithOsErrno(EPROTO);
+        }
+        return Typed(401, "application/json", "{}");
+      });
+  RegistryClient client(transport, ToolConfig{});
+  auto got = client.Ping("localhost:5000");
+  REQUIRE(got.ok());
+  CHECK(got->status == 401);
+  REQUIRE(transport->requests.size() == 2);
+  CHECK(transport->requests[1].url == "http://localhost:5000/v2/");
+  CHECK(transport->requests[1].auth.registry == "localhost:5000");
 }

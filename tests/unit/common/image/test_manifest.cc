@@ -270,6 +270,10 @@ Status ParseAs(Kind kind, const std::string& body) {
   return Status::Ok();
 }
 
+const std::string kSchema1Says =
+    "schema 1 manifests are not supported; push the image again with a current docker or "
+    "buildkit (schema 1 has no config digest and no image ID)";
+
 const char* kSchema1 = R"({
    "schemaVersion": 1, "name": "library/hello-world", "tag": "latest", "architecture": "amd64",
    "fsLayers": [{"blobSum": "sha256:a3ed95caeb02ffe68cdd9fd84406680ae93d633cb16422d00e8a7c22955b46d4"}],
@@ -337,11 +341,11 @@ TEST_CASE("Malformed documents are kProtocol errors that say what is wrong") {
             ",\"digest\":\"$A\",\"size\":9223372036854775807},{" + entry +
             ",\"digest\":\"$A\",\"size\":1}]}"),
        "image manifest: the layers' total size is too large"},
-      {"index schema 1", Kind::kIndex, kSchema1, "schema 1 manifests are not supported"},
-      {"manifest schema 1", Kind::kManifest, kSchema1, "schema 1 manifests are not supported"},
+      {"index schema 1", Kind::kIndex, kSchema1, kSchema1Says},
+      {"manifest schema 1", Kind::kManifest, kSchema1, kSchema1Says},
       {"manifest schema 1 media type", Kind::kManifest,
        R"({"mediaType":"application/vnd.docker.distribution.manifest.v1+prettyjws"})",
-       "schema 1 manifests are not supported"},
+       kSchema1Says},
       {"manifest not json", Kind::kManifest, "<html>", "image manifest: not valid JSON"},
       {"manifest given an index", Kind::kManifest, kHubIndex,
        "image manifest: media type application/vnd.oci.image.index.v1+json is an index, not an "
@@ -376,6 +380,69 @@ TEST_CASE("Malformed documents are kProtocol errors that say what is wrong") {
     REQUIRE_FALSE(s.ok());
     CHECK(s.code() == StatusCode::kProtocol);
     CHECK(s.message() == c.message);
+  }
+}
+
+TEST_CASE("IdentifyManifest: a known type, or a generic one whose body is a manifest") {
+  const std::string docker_v2 = Fill(
+      R"({"schemaVersion":2,"config":{"mediaType":"application/vnd.docker.container.image.v1+json",
+          "digest":"$A","size":1},"layers":[]})");
+  const std::string bare_oci = Fill(
+      R"({"schemaVersion":2,"config":{"mediaType":"application/vnd.oci.image.config.v1+json",
+          "digest":"$A","size":1},"layers":[]})");
+  const std::string bare_index = Fill(R"({"schemaVersion":2,"manifests":[]})");
+  struct Case {
+    const char* name;
+    std::string content_type;
+    std::string body;
+    std::string want;  // the media type, or (prefixed with "!") words of the error
+  };
+  const std::vector<Case> cases = {
+      {"manifest type taken as it is (HEAD, no body)",
+       "application/vnd.oci.image.index.v1+json; charset=utf-8", "", std::string(kOciImageIndex)},
+      {"octet-stream, Docker list naming itself", "application/octet-stream", kDockerList,
+       std::string(kDockerManifestList)},
+      {"missing type, OCI index naming itself", "", kHubIndex, std::string(kOciImageIndex)},
+      {"text/plain, index without mediaType", "text/plain", bare_index,
+       std::string(kOciImageIndex)},
+      {"application/json, schema 2 without mediaType (Docker config)", "application/json",
+       docker_v2, std::string(kDockerManifestV2)},
+      {"octet-stream, OCI manifest without mediaType", "application/octet-stream", bare_oci,
+       std::string(kOciImageManifest)},
+      {"schema 1 type", "application/vnd.docker.distribution.manifest.v1+prettyjws", "",
+       "!" + kSchema1Says},
+      {"schema 1 body under a generic type", "application/json", kSchema1, "!" + kSchema1Says},
+      {"HTML", "text/html; charset=utf-8", "<html></html>",
+       "!http://127.0.0.1:8000 does not look like a container registry: it answered the "
+       "manifest request with Content-Type \"text/html; charset=utf-8\""},
+      {"octet-stream, HTML body", "application/octet-stream", "<html></html>",
+       "!with Content-Type \"application/octet-stream\" and a body that is not a manifest (not "
+       "valid JSON)"},
+      {"no type, JSON that is no manifest", "", R"({"hello":"world"})",
+       "!with no Content-Type and a body that is not a manifest (image manifest: missing "
+       "\"config\")"},
+      {"generic type, body naming a config type", "application/json",
+       R"({"mediaType":"application/vnd.oci.image.config.v1+json"})",
+       "!its mediaType is \"application/vnd.oci.image.config.v1+json\""},
+      {"generic type, index type but no manifests", "application/octet-stream",
+       R"({"mediaType":"application/vnd.oci.image.index.v1+json"})",
+       "!(image index: missing \"manifests\")"},
+      {"a control character in the type is escaped", "text/html\x1b[2J", "",
+       "!Content-Type \"text/html\\x1b[2J\""},
+      {"JSON array", "application/json", "[]", "!not a JSON object"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.name);
+    Result<std::string> got = IdentifyManifest(c.content_type, c.body, "http://127.0.0.1:8000");
+    if (c.want.starts_with("!")) {
+      REQUIRE_FALSE(got.ok());
+      CHECK(got.status().code() == StatusCode::kProtocol);
+      CHECK_MESSAGE(got.status().message().find(c.want.substr(1)) != std::string::npos,
+                    got.status().message());
+    } else {
+      REQUIRE_MESSAGE(got.ok(), got.status().message());
+      CHECK(*got == c.want);
+    }
   }
 }
 

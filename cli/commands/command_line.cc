@@ -32,6 +32,7 @@ void BuildCommandLine(CLI::App& app, GlobalOptions& globals, CommandRunner& run)
                  "Registry (HOST[:PORT]) that may speak plain http: tried over https first, as "
                  "\"insecure\" in the config file does; repeatable")
       ->type_name("HOST")
+      ->allow_extra_args(false)  // one HOST per occurrence: never a following reference
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.footer(

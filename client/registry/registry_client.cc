@@ -137,7 +137,10 @@ Result<HttpResponse> RegistryClient::SendTo(const Endpoint& endpoint, HttpReques
   return schemes_->RoundTrip(endpoint, [&](const std::string& base_url, bool probe) {
     request.url = base_url + path;
     request.max_attempts = probe ? 1 : 0;
-    return transport_->RoundTrip(request);
+    Result<HttpResponse> response = transport_->RoundTrip(request);
+    // Messages name the server that answered, and say which scheme it was.
+    if (response.ok() && response->url.empty()) response->url = request.url;
+    return response;
   });
 }
 

@@ -18,7 +18,7 @@ std::string DefaultToolConfigPath(const Environment& env) {
 
 namespace {
 
-void ApplyCommandLine(const GlobalOptions& options, ToolConfig& config) {
+Status ApplyCommandLine(const GlobalOptions& options, ToolConfig& config) {
   if (options.retries >= 0) {
     config.retries = options.retries;
     for (auto& [domain, registry] : config.registries) registry.retries = -1;
@@ -27,6 +27,12 @@ void ApplyCommandLine(const GlobalOptions& options, ToolConfig& config) {
     config.timeout =
         std::chrono::milliseconds(static_cast<int64_t>(std::ceil(options.timeout_seconds * 1000)));
   }
+  for (const std::string& domain : options.insecure_registries) {
+    if (Status marked = config.MarkInsecure(domain); !marked.ok()) {
+      return Status(StatusCode::kUsage, marked.message());
+    }
+  }
+  return Status::Ok();
 }
 
 }  // namespace
@@ -51,7 +57,7 @@ Result<ToolConfig> LoadToolConfig(const GlobalOptions& options, const Environmen
   } else if (explicit_path) {
     return Status(StatusCode::kUsage, "config file " + path + " does not exist");
   }
-  ApplyCommandLine(options, config);
+  if (Status applied = ApplyCommandLine(options, config); !applied.ok()) return applied;
   return config;
 }
 

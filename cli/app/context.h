@@ -1,5 +1,5 @@
 // Options every command shares (-v, --config, --ca-file, --host, --retries,
-// --timeout) and what they load:
+// --timeout, --insecure-registry) and what they load:
 // the regdigest config file and the registry transport built from it.
 // The config lookup reads the environment and files through Environment and
 // FileSystem (client/sys), so it is unit-tested with in-memory fakes.
@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "client/auth/credential_store.h"
 #include "client/auth/token_broker.h"
@@ -25,6 +26,8 @@ struct GlobalOptions {
   std::string engine_host;     // --host: Docker Engine API address; else $DOCKER_HOST
   int retries = -1;            // --retries: overrides the config (top level and per registry)
   double timeout_seconds = 0;  // --timeout: per-request total timeout; 0: the config's
+  // --insecure-registry HOST (repeatable): as "insecure": true in the config.
+  std::vector<std::string> insecure_registries;
 };
 
 // $XDG_CONFIG_HOME/regdigest/config.json when XDG_CONFIG_HOME is set and
@@ -37,7 +40,8 @@ std::string DefaultToolConfigPath(const Environment& env);
 // $REGDIGEST_CONFIG (when non-empty), then DefaultToolConfigPath. An explicit
 // path (the first two) must exist (kUsage otherwise); the default path may be
 // absent (built-in defaults then). A file that does not parse is kUsage naming
-// it. --retries and --timeout override what it says.
+// it. --retries and --timeout override what it says; --insecure-registry
+// marks registries insecure (kUsage for a value that is not host[:port]).
 Result<ToolConfig> LoadToolConfig(const GlobalOptions& options);  // real environment and files
 Result<ToolConfig> LoadToolConfig(const GlobalOptions& options, const Environment& env,
                                   FileSystem& files);

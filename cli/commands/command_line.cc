@@ -28,6 +28,13 @@ void BuildCommandLine(CLI::App& app, GlobalOptions& globals, CommandRunner& run)
                  "Seconds one request may take in all, connecting included (default: "
                  "\"timeout\" from the config file, else 30)")
       ->check(CLI::Range(0.001, 86400.0));
+  app.add_option("--insecure-registry", globals.insecure_registries,
+                 "Registry (HOST[:PORT]) that may speak plain http: tried over https first, as "
+                 "\"insecure\" in the config file does; repeatable")
+      ->type_name("HOST")
+      ->allow_extra_args(false)  // one HOST per occurrence: never a following reference
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.footer(
       "Exit status: 0 done; 1 drift (later commands); 2 usage error or invalid reference; "
       "3 something could not be resolved.");

@@ -4,6 +4,7 @@
 
 #include "cli/commands/commands.h"
 #include "cli/output/exit_status.h"
+#include "client/registry/registry_client.h"
 #include "client/registry/transport_stack.h"
 #include "common/base/url.h"
 #include "common/registry/endpoint.h"
@@ -28,15 +29,11 @@ std::string RegistryDomain(std::string input) {
 Status VerifyLogin(const GlobalOptions& globals, const std::string& domain, AuthEntry entry) {
   Result<ToolConfig> config = LoadToolConfig(globals);
   if (!config.ok()) return config.status();
-  Result<std::vector<Endpoint>> endpoints = EndpointsFor(domain, *config);
-  if (!endpoints.ok()) return endpoints.status();
   auto transport = MakeRegistryTransport(TransportSettings{*config, globals.ca_file},
                                          std::make_shared<StaticCredentials>(domain, entry))
                        .transport;
-  HttpRequest request;
-  request.url = endpoints->back().BaseUrl() + "/v2/";
-  request.auth.registry = domain;
-  Result<HttpResponse> response = transport->RoundTrip(request);
+  // Through RegistryClient, so a loopback or insecure registry gets https, then http.
+  Result<HttpResponse> response = RegistryClient(transport, *config).Ping(domain);
   if (!response.ok()) return response.status().WithContext("login to " + domain);
   if (response->status == 200) return Status::Ok();
   return RegistryErrorStatus(response->status, response->body, "login to " + domain);

@@ -7,6 +7,16 @@ namespace regdigest {
 
 namespace {
 
+// OpenSSL's words for a handshake answered by something that is not TLS (a
+// plain-HTTP server's "HTTP/1.1 400 ..." read as a TLS record).
+bool AnsweredInPlainText(const std::string& detail) {
+  for (const char* words : {"wrong version number", "packet length too long", "unknown protocol",
+                            "record layer failure"}) {
+    if (detail.find(words) != std::string::npos) return true;
+  }
+  return false;
+}
+
 // The Status for the failure, without detail.
 Status DescribeFailure(const CurlFailure& failure, CURL* handle, const std::string& method,
                        const Url& url, const CurlOptions& options) {
@@ -71,6 +81,13 @@ Status DescribeFailure(const CurlFailure& failure, CURL* handle, const std::stri
                                                 failure.ca_file + "\" for " + origin + ": " +
                                                 detail);
     case CURLE_SSL_CONNECT_ERROR:
+      if (AnsweredInPlainText(detail)) {
+        return Status(StatusCode::kTransport,
+                      origin +
+                          " answered the TLS handshake in plain HTTP: it speaks http, not "
+                          "https (" +
+                          detail + ")");
+      }
       return Status(StatusCode::kTransport, "TLS handshake with " + origin + " failed: " + detail);
     default:
       return Status(StatusCode::kTransport, target + " failed: " + detail);
@@ -88,6 +105,9 @@ Status CurlErrorStatus(const CurlFailure& failure, CURL* handle, const std::stri
     curl_easy_getinfo(handle, CURLINFO_OS_ERRNO, &os_errno);
     status = status.WithOsErrno(static_cast<int>(os_errno));
   }
+  // A handshake that failed at the protocol level (not a certificate): the
+  // peer may not speak TLS at all (common/registry/endpoint.h: FallBackToHttp).
+  if (failure.code == CURLE_SSL_CONNECT_ERROR) status = status.WithOsErrno(EPROTO);
   return status;
 }
 

@@ -27,7 +27,9 @@ struct CurlFailure {
 // handle is the easy handle of the failed transfer (for CURLINFO_* details).
 // The Status is retryable() exactly when IsTransientCurlFailure(failure); for
 // CURLE_COULDNT_CONNECT its os_errno() is CURLINFO_OS_ERRNO (ECONNREFUSED when
-// nobody listens).
+// nobody listens); for CURLE_SSL_CONNECT_ERROR (a TLS handshake that failed,
+// not for a certificate) it is EPROTO, and when the answer was plain HTTP the
+// message says "<origin> answered the TLS handshake in plain HTTP".
 Status CurlErrorStatus(const CurlFailure& failure, CURL* handle, const std::string& method,
                        const Url& url, const CurlOptions& options);
 

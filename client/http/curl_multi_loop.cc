@@ -39,7 +39,12 @@ struct CurlMultiLoop::Transfer {
   std::condition_variable finished;
 };
 
-CurlMultiLoop::CurlMultiLoop() {
+CurlMultiLoop::CurlMultiLoop()
+    : CurlMultiLoop([](CURLM* multi, int timeout_ms) {
+        return curl_multi_poll(multi, nullptr, 0, timeout_ms, nullptr);
+      }) {}
+
+CurlMultiLoop::CurlMultiLoop(PollFunction poll) : poll_(std::move(poll)) {
   EnsureCurlGlobalInit();
   multi_ = curl_multi_init();
   if (multi_ != nullptr) {
@@ -73,8 +78,14 @@ CURLcode CurlMultiLoop::Perform(CURL* easy) {
   transfer.easy = easy;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    queued_.push_back(&transfer);
+    if (broken_) {
+      // The loop thread has ended: run on this thread (no shared connections).
+      transfer.done = true;
+    } else {
+      queued_.push_back(&transfer);
+    }
   }
+  if (transfer.done) return curl_easy_perform(easy);
   curl_multi_wakeup(multi_);
   std::unique_lock<std::mutex> lock(mutex_);
   transfer.finished.wait(lock, [&transfer] { return transfer.done; });
@@ -120,16 +131,25 @@ void CurlMultiLoop::Run() {
         in_flight.erase(it);
       }
     }
-    if (performed != CURLM_OK) {
-      // The multi handle is broken (out of memory): fail what is in flight
-      // rather than leave callers waiting.
+    CURLMcode failed = performed;
+    if (failed == CURLM_OK) failed = poll_(multi_, kIdlePollMs);
+    if (failed != CURLM_OK) {
+      // The multi handle is broken: fail what is queued or in flight rather
+      // than leave callers waiting, and end the thread rather than spin on a
+      // poll that fails at once. Later transfers run on their own threads.
       for (auto& [easy, transfer] : in_flight) {
         curl_multi_remove_handle(multi_, easy);
-        Complete(transfer, FromMultiCode(performed));
+        Complete(transfer, FromMultiCode(failed));
       }
-      in_flight.clear();
+      std::deque<Transfer*> waiting;
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        broken_ = true;
+        waiting.swap(queued_);
+      }
+      for (Transfer* transfer : waiting) Complete(transfer, FromMultiCode(failed));
+      return;
     }
-    curl_multi_poll(multi_, nullptr, 0, kIdlePollMs, nullptr);
   }
 }
 

@@ -8,6 +8,7 @@
 #include <curl/curl.h>
 
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -15,7 +16,12 @@ namespace regdigest {
 
 class CurlMultiLoop {
  public:
+  // How the loop waits for activity: curl_multi_poll(multi, nullptr, 0,
+  // timeout_ms, nullptr) unless a test injects a failure.
+  using PollFunction = std::function<CURLMcode(CURLM* multi, int timeout_ms)>;
+
   CurlMultiLoop();
+  explicit CurlMultiLoop(PollFunction poll);
   // Stops and joins the loop thread. No Perform may be running.
   ~CurlMultiLoop();
   CurlMultiLoop(const CurlMultiLoop&) = delete;
@@ -24,7 +30,11 @@ class CurlMultiLoop {
   // Runs one fully configured easy handle to completion on the loop thread
   // and returns its result, like curl_easy_perform. Blocks the caller; safe
   // to call from any number of threads at once. The handle's callbacks run
-  // on the loop thread while the caller waits.
+  // on the loop thread while the caller waits. If the multi handle fails
+  // (curl_multi_perform or curl_multi_poll reports an error), every transfer
+  // queued or in flight gets an error (CURLE_OUT_OF_MEMORY or
+  // CURLE_FAILED_INIT), the loop thread ends rather than spin, and later
+  // transfers run on their caller's thread (curl_easy_perform).
   CURLcode Perform(CURL* easy);
 
  private:
@@ -34,9 +44,11 @@ class CurlMultiLoop {
   void Complete(Transfer* transfer, CURLcode result);
 
   CURLM* multi_ = nullptr;
-  std::mutex mutex_;              // guards queued_, stopping_ and each Transfer's `done`
+  PollFunction poll_;
+  std::mutex mutex_;              // guards queued_, stopping_, broken_ and each Transfer's `done`
   std::deque<Transfer*> queued_;  // waiting to be added by the loop thread
   bool stopping_ = false;
+  bool broken_ = false;  // the loop thread ended on a multi handle error
   std::once_flag started_;
   std::thread thread_;
 };

@@ -16,8 +16,6 @@
 namespace regdigest {
 namespace {
 
-constexpr std::size_t kMaxIdleHandles = 8;
-
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() &&
@@ -165,7 +163,7 @@ struct CurlTransport::Impl {
   void Release(CurlEasyPtr handle) {
     curl_easy_reset(handle.get());
     std::lock_guard<std::mutex> lock(mutex);
-    if (idle.size() < kMaxIdleHandles) idle.push_back(std::move(handle));
+    if (idle.size() < options.max_idle_handles) idle.push_back(std::move(handle));
   }
 
   const CurlOptions options;

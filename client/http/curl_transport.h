@@ -34,13 +34,17 @@ struct CurlOptions {
   // Non-empty: every request goes over this Unix socket (Docker Engine API).
   std::string unix_socket_path;
   std::string user_agent = "regdigest/" REGDIGEST_VERSION;
+  // Idle easy handles kept for reuse, each with its kept-alive connection: at
+  // least the requests in flight at once (--concurrency goes to 64), or plain
+  // http runs reconnect whenever more than this many finish together.
+  std::size_t max_idle_handles = 64;
 };
 
 // Thread-safe: RoundTrip may be called from several threads at once; each
-// call borrows an easy handle (with its kept-alive connections) from a small
-// pool. An https request runs on the transport's one multi handle, whose
-// connection cache all calls share, so HTTP/2 requests become streams of one
-// connection; a plain http request runs on the calling thread.
+// call borrows an easy handle (with its kept-alive connections) from a pool
+// of up to options.max_idle_handles. An https request runs on the transport's one multi handle,
+// whose connection cache all calls share, so HTTP/2 requests become streams of one connection; a
+// plain http request runs on the calling thread.
 class CurlTransport : public Transport {
  public:
   explicit CurlTransport(CurlOptions options);

@@ -42,6 +42,9 @@ struct HttpRequest {
   HttpHeaders headers;
   std::string body;
   AuthContext auth;
+  // Attempts RetryTransport may make; 0: its policy's. 1 for a probe whose
+  // failure has another remedy (an https attempt before plain http).
+  int max_attempts = 0;
 };
 
 struct HttpResponse {

@@ -100,6 +100,7 @@ RetryTransport::RetryTransport(std::shared_ptr<Transport> inner, RetryPolicy pol
 }
 
 int RetryTransport::MaxAttemptsFor(const HttpRequest& request) const {
+  if (request.max_attempts > 0) return request.max_attempts;
   if (!request.auth.registry.empty()) {
     auto it = max_attempts_by_registry_.find(AsciiLower(request.auth.registry));
     if (it != max_attempts_by_registry_.end()) return it->second;

@@ -36,7 +36,8 @@ struct RetryHooks {
 class RetryTransport : public Transport {
  public:
   // `max_attempts_by_registry`: per registry domain (AuthContext::registry,
-  // lowercased) attempts overriding policy.max_attempts.
+  // lowercased) attempts overriding policy.max_attempts. A request's own
+  // max_attempts (when > 0) overrides both.
   RetryTransport(std::shared_ptr<Transport> inner, RetryPolicy policy,
                  std::map<std::string, int> max_attempts_by_registry = {}, RetryHooks hooks = {});
 

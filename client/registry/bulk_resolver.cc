@@ -107,7 +107,8 @@ void BulkResolver::PrefetchTokens(const Run& run, const std::vector<std::size_t>
   // per-request path. The last endpoint is the registry itself.
   Result<std::vector<Endpoint>> endpoints = EndpointsFor(first.domain(), config_);
   if (!endpoints.ok() || endpoints->size() != 1 || endpoints->back().mirror) return;
-  Status status = tokens_->PrefetchTokens(endpoints->back().BaseUrl(), first.domain(), scopes);
+  Status status =
+      tokens_->PrefetchTokens(client_.BaseUrl(endpoints->back()), first.domain(), scopes);
   if (!status.ok()) {
     // Not fatal: each request still fetches the token it needs.
     spdlog::debug("token prefetch for {} ({} repositories) failed: {}", first.domain(),

@@ -1,6 +1,5 @@
 #include "client/registry/image_describer.h"
 
-#include <nlohmann/json.hpp>
 #include <utility>
 
 #include "common/image/media_types.h"
@@ -8,54 +7,14 @@
 namespace regdigest {
 namespace {
 
-enum class DocumentKind { kIndex, kManifest, kSchema1, kUnknown };
+enum class DocumentKind { kIndex, kManifest };
 
-// The kind of a manifest document: from Content-Type, else from the
-// document's own mediaType field, else from its shape (OCI allows an index or
-// manifest without mediaType, and some registries answer application/json).
+// RegistryClient::Fetch names every document's manifest type (from
+// Content-Type, or from the body when the type was generic), and refuses
+// schema 1 and anything that is not a manifest.
 DocumentKind KindOf(const FetchedManifest& fetched, std::string& media_type) {
   media_type = fetched.descriptor.media_type;
-  auto classify = [](std::string_view type) {
-    if (IsIndexMediaType(type)) return DocumentKind::kIndex;
-    if (IsImageManifestMediaType(type)) return DocumentKind::kManifest;
-    if (IsSchema1MediaType(type)) return DocumentKind::kSchema1;
-    return DocumentKind::kUnknown;
-  };
-  if (DocumentKind kind = classify(media_type); kind != DocumentKind::kUnknown) return kind;
-  try {
-    const nlohmann::json doc = nlohmann::json::parse(fetched.body);
-    if (!doc.is_object()) return DocumentKind::kUnknown;
-    if (auto it = doc.find("mediaType"); it != doc.end() && it->is_string()) {
-      if (DocumentKind kind = classify(it->get<std::string>()); kind != DocumentKind::kUnknown) {
-        media_type = BaseMediaType(it->get<std::string>());
-        return kind;
-      }
-    }
-    if (doc.value("schemaVersion", 0) == 1) return DocumentKind::kSchema1;
-    if (doc.contains("manifests")) {
-      media_type = std::string(kOciImageIndex);
-      return DocumentKind::kIndex;
-    }
-    if (doc.contains("config") && doc.contains("layers")) {
-      media_type = std::string(kOciImageManifest);
-      return DocumentKind::kManifest;
-    }
-  } catch (const nlohmann::json::exception&) {
-    // Not JSON: unknown, reported below.
-  }
-  return DocumentKind::kUnknown;
-}
-
-Status UnsupportedKind(DocumentKind kind, const std::string& what, const std::string& media_type) {
-  if (kind == DocumentKind::kSchema1) {
-    return Status(StatusCode::kProtocol,
-                  what +
-                      " is a Docker schema 1 manifest (deprecated, it has no config digest and "
-                      "no image ID); push the image again with a current docker or buildkit");
-  }
-  return Status(
-      StatusCode::kProtocol,
-      what + ": not an image index or image manifest (media type \"" + media_type + "\")");
+  return IsIndexMediaType(media_type) ? DocumentKind::kIndex : DocumentKind::kManifest;
 }
 
 Reference ByDigest(const Reference& repository, const Digest& digest) {
@@ -125,7 +84,6 @@ Result<PlatformImage> DescribeEntry(RegistryClient& client, const Reference& ref
         StatusCode::kProtocol,
         child.String() + " is an index inside an index; nested indexes are not supported");
   }
-  if (kind != DocumentKind::kManifest) return UnsupportedKind(kind, child.String(), media_type);
   return DescribeManifest(client, child, *fetched, media_type, entry.platform);
 }
 
@@ -156,7 +114,6 @@ Result<ImageDescription> ImageDescriber::Describe(const Reference& reference,
     description.platforms.push_back(std::move(image).value());
     return description;
   }
-  if (kind != DocumentKind::kIndex) return UnsupportedKind(kind, ref.String(), media_type);
 
   Result<ImageIndex> index = ParseImageIndex(fetched->body);
   if (!index.ok()) return index.status().WithContext(ref.String());
@@ -207,7 +164,6 @@ Result<PlatformManifest> ImageDescriber::SelectPlatformManifest(const Reference&
                             .digest = match->digest,
                             .media_type = match->media_type};
   }
-  if (kind != DocumentKind::kManifest) return UnsupportedKind(kind, by_digest.String(), media_type);
   Result<PlatformImage> image =
       DescribeManifest(client_, by_digest, *fetched, media_type, std::nullopt);
   if (!image.ok()) return image.status();

@@ -3,6 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include "client/auth/token_cache.h"
+#include "common/base/display_text.h"
+#include "common/base/url.h"
+#include "common/image/manifest.h"
 #include "common/image/media_types.h"
 #include "common/registry/endpoint.h"
 #include "common/registry/registry_error.h"
@@ -30,8 +33,23 @@ std::optional<RateLimit> RateLimitOf(const HttpResponse& response) {
   return ParseRateLimit(view(limit), view(remaining), view(source));
 }
 
-std::string MediaTypeOf(const HttpResponse& response) {
-  return BaseMediaType(response.headers.Get("Content-Type").value_or(""));
+std::string ContentTypeOf(const HttpResponse& response) {
+  return response.headers.Get("Content-Type").value_or("");
+}
+
+// "http://127.0.0.1:5000": the server that answered.
+std::string OriginOf(const HttpResponse& response) {
+  Result<Url> url = Url::Parse(response.url);
+  return url.ok() ? url->scheme + "://" + url->Authority() : "the server";
+}
+
+// The manifest media type of an answer (IdentifyManifest), with the
+// reference and the server named in errors.
+Result<std::string> ManifestTypeOf(const HttpResponse& response, const std::string& what) {
+  Result<std::string> type =
+      IdentifyManifest(ContentTypeOf(response), response.body, OriginOf(response));
+  if (type.ok()) return type;
+  return type.status().WithContext(what);
 }
 
 // The digest the registry claims in Docker-Content-Digest, if any and valid.
@@ -84,16 +102,25 @@ Result<HttpResponse> RegistryClient::Send(const Reference& reference, const std:
   for (const Endpoint& endpoint : *endpoints) {
     HttpRequest request;
     request.method = method;
-    request.url = endpoint.BaseUrl() + "/v2/" + reference.path() + "/" + suffix;
     if (!accept.empty()) request.headers.Set("Accept", accept);
     // A mirror gets its own credentials (if any), never the registry's.
     request.auth.registry = endpoint.mirror ? endpoint.authority : reference.domain();
     request.auth.scope = PullScope(reference.path());
-    Result<HttpResponse> response = transport_->RoundTrip(request);
+    Result<HttpResponse> response =
+        SendTo(endpoint, std::move(request), "/v2/" + reference.path() + "/" + suffix);
     if (!response.ok()) {
       last = response.status().WithContext(what);
     } else if (response->status == 200 || (method == "HEAD" && response->status == 405)) {
       return response;
+    } else if (response->url.starts_with("http:") &&
+               IsPlainHttpToTlsAnswer(response->status, response->headers.fields().size(),
+                                      response->body)) {
+      last = Status(StatusCode::kTransport,
+                    what + ": " + endpoint.authority +
+                        " speaks HTTPS, not HTTP: it refused the plain-HTTP request (HTTP 400); "
+                        "give its \"endpoint\" as https://" +
+                        endpoint.authority + " in the regdigest config")
+                 .WithHttpStatus(response->status);
     } else {
       last = RegistryErrorStatus(response->status, response->body, what);
       if (response->body.empty()) last = WithHint(last, response->status, reference);
@@ -103,6 +130,26 @@ Result<HttpResponse> RegistryClient::Send(const Reference& reference, const std:
                   last.ToString());
   }
   return last;
+}
+
+Result<HttpResponse> RegistryClient::SendTo(const Endpoint& endpoint, HttpRequest request,
+                                            const std::string& path) {
+  return schemes_->RoundTrip(endpoint, [&](const std::string& base_url, bool probe) {
+    request.url = base_url + path;
+    request.max_attempts = probe ? 1 : 0;
+    Result<HttpResponse> response = transport_->RoundTrip(request);
+    // Messages name the server that answered, and say which scheme it was.
+    if (response.ok() && response->url.empty()) response->url = request.url;
+    return response;
+  });
+}
+
+Result<HttpResponse> RegistryClient::Ping(const std::string& domain) {
+  Result<std::vector<Endpoint>> endpoints = EndpointsFor(domain, config_);
+  if (!endpoints.ok()) return endpoints.status();
+  HttpRequest request;
+  request.auth.registry = domain;
+  return SendTo(endpoints->back(), std::move(request), "/v2/");
 }
 
 Result<HttpResponse> RegistryClient::SendManifest(const Reference& reference,
@@ -128,7 +175,9 @@ Result<FetchedManifest> RegistryClient::VerifiedBody(const Reference& reference,
                                                      computed.String() + "); refusing it");
     }
   }
-  FetchedManifest fetched{{computed, MediaTypeOf(response),
+  Result<std::string> media_type = ManifestTypeOf(response, what);
+  if (!media_type.ok()) return media_type.status();
+  FetchedManifest fetched{{computed, std::move(media_type).value(),
                            static_cast<int64_t>(response.body.size()), RateLimitOf(response)},
                           response.body};
   return fetched;
@@ -168,26 +217,44 @@ Result<ManifestDescriptor> RegistryClient::Resolve(const Reference& reference) {
   const std::string what = reference.String();
   Result<HttpResponse> head = SendManifest(reference, "HEAD");
   if (!head.ok()) return head.status();
+  std::optional<Digest> head_digest;
   if (head->status == 200) {
     Result<std::optional<Digest>> claimed = ClaimedDigest(*head, what);
     if (!claimed.ok()) return claimed.status();
-    if (claimed->has_value()) {
-      const Digest& digest = **claimed;
-      if (reference.digest() && *reference.digest() != digest) {
-        return Status(StatusCode::kDigestMismatch,
-                      what + ": registry answered with " + digest.String());
-      }
-      return ManifestDescriptor{digest, MediaTypeOf(*head), ContentLength(*head),
-                                RateLimitOf(*head)};
+    head_digest = *claimed;
+    if (head_digest && reference.digest() && *reference.digest() != *head_digest) {
+      return Status(StatusCode::kDigestMismatch,
+                    what + ": registry answered with " + head_digest->String());
     }
-    spdlog::debug("{}: no Docker-Content-Digest on HEAD; fetching the manifest", what);
+    const std::string content_type = ContentTypeOf(*head);
+    if (!IsGenericMediaType(content_type)) {
+      // A manifest type is the answer; schema 1 or a web page is an error.
+      Result<std::string> media_type = ManifestTypeOf(*head, what);
+      if (!media_type.ok()) return media_type.status();
+      if (head_digest) {
+        return ManifestDescriptor{*head_digest, std::move(media_type).value(), ContentLength(*head),
+                                  RateLimitOf(*head)};
+      }
+      spdlog::debug("{}: no Docker-Content-Digest on HEAD; fetching the manifest", what);
+    } else {
+      spdlog::debug(
+          "{}: HEAD answered Content-Type \"{}\"; fetching the manifest to see what "
+          "it is",
+          what, DisplayText(content_type, 100));
+    }
   } else {
     spdlog::debug("{}: HEAD not allowed (405); fetching the manifest", what);
   }
-  // Only a 200 without the digest or a 405 gets here: an error answer to the
-  // HEAD (a 429 in particular) has already been returned, never turned into a
-  // GET that a rate-limited registry would count.
-  Result<FetchedManifest> fetched = Fetch(reference);
+  // Only a 200 without the digest or a manifest type, or a 405, gets here: an
+  // error answer to the HEAD (a 429 in particular) has already been returned,
+  // never turned into a GET that a rate-limited registry would count. The GET
+  // asks for the digest the HEAD named, if any, so that the tag cannot move
+  // in between.
+  const Reference target =
+      head_digest && !reference.digest()
+          ? Reference::Parse(reference.Name() + "@" + head_digest->String()).value()
+          : reference;
+  Result<FetchedManifest> fetched = Fetch(target);
   if (!fetched.ok()) return fetched.status();
   if (!fetched->descriptor.rate_limit) fetched->descriptor.rate_limit = RateLimitOf(*head);
   return fetched->descriptor;

@@ -1,8 +1,14 @@
 // RegistryClient: the Registry v2 / OCI distribution calls regdigest makes.
 // Resolve is one HEAD with the full Accept list (GET fallback when the
-// registry omits Docker-Content-Digest or refuses HEAD with 405, never after
-// an error such as 429); every body fetched (manifests and blobs) is verified
-// against its digest.
+// registry omits Docker-Content-Digest, refuses HEAD with 405 or answers a
+// generic Content-Type, never after an error such as 429); every body fetched
+// (manifests and blobs) is verified against its digest. Only manifests are
+// manifests: an answer counts when its Content-Type is one of the four
+// manifest types, or when it is generic and the body parses as a manifest
+// (common/image/manifest.h: IdentifyManifest); an HTML page is an error
+// saying the server does not look like a registry. Loopback and insecure
+// registries are tried over https first, then plain http, once per run
+// (client/registry/endpoint_schemes.h). Thread-safe.
 #pragma once
 
 #include <cstddef>
@@ -12,6 +18,7 @@
 #include <string>
 
 #include "client/http/http.h"
+#include "client/registry/endpoint_schemes.h"
 #include "common/base/status.h"
 #include "common/image/digest.h"
 #include "common/image/reference.h"
@@ -22,7 +29,7 @@ namespace regdigest {
 
 struct ManifestDescriptor {
   Digest digest;
-  std::string media_type;       // from Content-Type, parameters stripped
+  std::string media_type;       // always a manifest type (IsManifestMediaType)
   std::optional<int64_t> size;  // Content-Length when the registry sent it
   // Docker Hub's rate-limit headers on the manifest answer, when present.
   std::optional<RateLimit> rate_limit;
@@ -51,6 +58,12 @@ class RegistryClient {
   // to `digest`, kProtocol when the blob is larger than max_bytes.
   Result<std::string> FetchBlob(const Reference& repository, const Digest& digest,
                                 std::size_t max_bytes = 4 << 20);
+  // GET /v2/ on the registry's own endpoint (not a mirror), as `docker login`
+  // does; any HTTP answer is returned as it is.
+  Result<HttpResponse> Ping(const std::string& domain);
+  // The base URL ("http://127.0.0.1:5000") requests to `endpoint` use now:
+  // its scheme, or the one found to work for a loopback or insecure registry.
+  std::string BaseUrl(const Endpoint& endpoint) const { return schemes_->BaseUrl(endpoint); }
 
  private:
   // One request for /v2/<path>/<suffix>, tried on each endpoint (mirrors first).
@@ -61,8 +74,12 @@ class RegistryClient {
                             const std::string& what);
   Result<HttpResponse> SendManifest(const Reference& reference, const std::string& method);
   Result<FetchedManifest> VerifiedBody(const Reference& reference, const HttpResponse& response);
+  // One request to `endpoint`, with the scheme EndpointSchemes picks.
+  Result<HttpResponse> SendTo(const Endpoint& endpoint, HttpRequest request,
+                              const std::string& path);
 
   std::shared_ptr<Transport> transport_;
+  std::shared_ptr<EndpointSchemes> schemes_ = std::make_shared<EndpointSchemes>();
   ToolConfig config_;
 };
 

@@ -19,6 +19,10 @@ RegistryTransport MakeRegistryTransport(const TransportSettings& settings,
   options.timeout = settings.config.timeout;
   options.ca_file =
       !settings.extra_ca_file.empty() ? settings.extra_ca_file : settings.config.ca_file;
+  // One kept-alive handle per request in flight: --concurrency goes up to
+  // kMaxConcurrency per registry (issue 12: a pool of 8 made plain-http runs
+  // reconnect).
+  options.max_idle_handles = static_cast<std::size_t>(kMaxConcurrency);
   // Per-registry CA files apply to that registry's endpoints (and mirrors).
   for (const auto& [domain, registry] : settings.config.registries) {
     Result<std::vector<Endpoint>> endpoints = EndpointsFor(domain, settings.config);

@@ -7,7 +7,9 @@
 #include <unordered_map>
 #include <utility>
 
+#include "common/base/display_text.h"
 #include "common/base/timestamp.h"
+#include "common/image/media_types.h"
 #include "common/image/platform.h"
 
 namespace regdigest {
@@ -125,6 +127,12 @@ Result<LockEntry> ParseEntry(const Json& json) {
   Result<std::string> media_type = RequiredString(json, "mediaType");
   if (!media_type.ok()) return media_type.status();
   if (media_type->empty()) return Invalid("\"mediaType\" must not be empty");
+  // Only a manifest type regdigest resolves is ever written; anything else
+  // was not written by regdigest (or by one that stored a web page's type).
+  if (!IsManifestMediaType(*media_type) || *media_type != BaseMediaType(*media_type)) {
+    return Invalid("\"mediaType\" \"" + DisplayText(*media_type, 100) +
+                   "\" is not a manifest media type");
+  }
   Result<std::string> resolved_at = RequiredString(json, "resolvedAt");
   if (!resolved_at.ok()) return resolved_at.status();
   if (Result<WallTime> time = ParseRfc3339(*resolved_at); !time.ok()) {

@@ -59,7 +59,9 @@ struct LockFile {
 // Parses and validates a lock file. Everything malformed is kInvalidArgument
 // with a message saying what and where ("entry 2 (line 9): digest: …"):
 // empty text, not JSON, wrong types, missing or unknown fields, an invalid
-// reference or digest or time, duplicate references, a file over 64 MiB.
+// reference or digest or time, a mediaType that is not one of the four
+// manifest types (IsManifestMediaType, lowercase, no parameters), duplicate
+// references, a file over 64 MiB.
 // A version newer than kLockFileVersion is refused with a message asking for
 // a newer regdigest. Entries keep their file order.
 Result<LockFile> ParseLockFile(std::string_view text);

@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "common/base/display_text.h"
 #include "common/image/media_types.h"
 
 namespace regdigest {
@@ -14,7 +15,9 @@ namespace {
 using nlohmann::json;
 
 constexpr std::string_view kReferenceTypeAnnotation = "vnd.docker.reference.type";
-constexpr std::string_view kSchema1Message = "schema 1 manifests are not supported";
+constexpr std::string_view kSchema1Message =
+    "schema 1 manifests are not supported; push the image again with a current docker or "
+    "buildkit (schema 1 has no config digest and no image ID)";
 
 Status Protocol(std::string_view document, std::string what) {
   return Status(StatusCode::kProtocol, std::string(document) + ": " + std::move(what));
@@ -190,7 +193,68 @@ Result<T> Parse(std::string_view document, std::string_view body, Convert conver
   }
 }
 
+// "Content-Type \"text/html\"" or "no Content-Type", for messages.
+std::string ContentTypeShown(std::string_view content_type) {
+  const std::string base = BaseMediaType(content_type);
+  if (base.empty()) return "no Content-Type";
+  return "Content-Type \"" + DisplayText(content_type, 100) + "\"";
+}
+
+Status NotARegistry(std::string_view server, std::string_view content_type, std::string_view why) {
+  std::string message = std::string(server) +
+                        " does not look like a container registry: it answered the manifest "
+                        "request with " +
+                        ContentTypeShown(content_type);
+  if (!why.empty()) message += " and a body that is not a manifest (" + std::string(why) + ")";
+  return Status(StatusCode::kProtocol, std::move(message));
+}
+
+// A body that came with a generic Content-Type: its media type if it is a manifest.
+Result<std::string> IdentifyBody(std::string_view content_type, std::string_view body,
+                                 std::string_view server) {
+  json doc = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded()) return NotARegistry(server, content_type, "not valid JSON");
+  if (!doc.is_object()) return NotARegistry(server, content_type, "not a JSON object");
+  if (IsSchema1(doc)) return Status(StatusCode::kProtocol, std::string(kSchema1Message));
+  std::string declared;
+  if (auto it = doc.find("mediaType"); it != doc.end() && it->is_string()) {
+    declared = BaseMediaType(it->get<std::string>());
+    if (!IsManifestMediaType(declared)) {
+      return NotARegistry(server, content_type,
+                          "its mediaType is \"" + DisplayText(declared, 100) + "\"");
+    }
+  }
+  const bool is_index = IsIndexMediaType(declared) ||
+                        (declared.empty() && doc.contains("manifests") && !doc.contains("config"));
+  if (is_index) {
+    Result<ImageIndex> index = ParseImageIndex(body);
+    if (!index.ok()) return NotARegistry(server, content_type, index.status().message());
+    return declared.empty() ? std::string(kOciImageIndex) : declared;
+  }
+  Result<ImageManifest> manifest = ParseImageManifest(body);
+  if (!manifest.ok()) return NotARegistry(server, content_type, manifest.status().message());
+  if (!declared.empty()) return declared;
+  // Schema 2 always names itself; infer it from a Docker config otherwise.
+  return std::string(BaseMediaType(manifest->config.media_type) == kDockerImageConfig
+                         ? kDockerManifestV2
+                         : kOciImageManifest);
+}
+
 }  // namespace
+
+Result<std::string> IdentifyManifest(std::string_view content_type, std::string_view body,
+                                     std::string_view server) {
+  if (IsManifestMediaType(content_type)) return BaseMediaType(content_type);
+  if (IsSchema1MediaType(content_type)) {
+    return Status(StatusCode::kProtocol, std::string(kSchema1Message));
+  }
+  if (!IsGenericMediaType(content_type)) return NotARegistry(server, content_type, "");
+  try {
+    return IdentifyBody(content_type, body, server);
+  } catch (const json::exception& e) {
+    return NotARegistry(server, content_type, e.what());
+  }
+}
 
 bool Descriptor::IsAttestation() const {
   if (platform && platform->IsUnknown()) return true;

@@ -51,6 +51,20 @@ Result<ImageIndex> ParseImageIndex(std::string_view body);
 Result<ImageManifest> ParseImageManifest(std::string_view body);
 Result<ImageConfig> ParseImageConfig(std::string_view body);
 
+// The media type of a manifest a registry answered with `content_type` (a
+// full Content-Type value; parameters and case are ignored) and `body` (empty
+// for a HEAD). Always one of the four types of IsManifestMediaType:
+// - a manifest type is taken as it is;
+// - a generic type (IsGenericMediaType: missing, application/octet-stream...)
+//   needs a body that parses as an index or image manifest: its "mediaType",
+//   else OCI index, Docker schema 2 (a Docker image config) or OCI manifest;
+// - schema 1 (type or body) is kProtocol "schema 1 manifests are not supported; ...";
+// - anything else (text/html...) or a body that is no manifest is kProtocol
+//   "<server> does not look like a container registry: it answered ...
+//   Content-Type ..." (`server` names who answered, e.g. "http://host:port").
+Result<std::string> IdentifyManifest(std::string_view content_type, std::string_view body,
+                                     std::string_view server = "the server");
+
 // The first non-attestation entry whose platform matches `want`; nullptr if none.
 const Descriptor* SelectPlatform(const ImageIndex& index, const Platform& want);
 

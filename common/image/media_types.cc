@@ -30,6 +30,16 @@ bool IsSchema1MediaType(std::string_view media_type) {
   return base == kDockerManifestV1 || base == kDockerManifestV1Signed;
 }
 
+bool IsManifestMediaType(std::string_view media_type) {
+  return IsIndexMediaType(media_type) || IsImageManifestMediaType(media_type);
+}
+
+bool IsGenericMediaType(std::string_view media_type) {
+  const std::string base = BaseMediaType(media_type);
+  return base.empty() || base == "application/octet-stream" || base == "binary/octet-stream" ||
+         base == "text/plain" || base == "application/json";
+}
+
 std::string ManifestAcceptHeader() {
   std::string out;
   for (std::string_view type :

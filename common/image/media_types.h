@@ -38,6 +38,12 @@ std::string BaseMediaType(std::string_view content_type);
 bool IsIndexMediaType(std::string_view media_type);          // OCI index, Docker list
 bool IsImageManifestMediaType(std::string_view media_type);  // OCI manifest, Docker v2
 bool IsSchema1MediaType(std::string_view media_type);        // Docker v1, v1 signed
+// One of the four manifest types regdigest accepts (index or image manifest).
+bool IsManifestMediaType(std::string_view media_type);
+// A type that says nothing about the document: missing, application/octet-stream,
+// binary/octet-stream, text/plain or application/json. A manifest answered
+// with one is accepted only if its body parses as a manifest.
+bool IsGenericMediaType(std::string_view media_type);
 
 // Accept header value for manifest requests: OCI index, OCI manifest, Docker
 // list, Docker v2, comma-separated. Schema 1 is deliberately absent so that

@@ -1,5 +1,7 @@
 #include "common/registry/endpoint.h"
 
+#include <cerrno>
+
 namespace regdigest {
 namespace {
 
@@ -40,14 +42,40 @@ Result<Endpoint> MakeEndpoint(std::string_view spec, const RegistrySettings& set
                         ": only loopback registries or ones marked \"insecure\" may use http");
     }
   } else {
-    // Like go-containerregistry: loopback and insecure registries speak http
-    // unless an explicit scheme or a CA file of their own says otherwise.
-    endpoint.scheme = (plain_ok && settings.ca_file.empty()) ? "http" : "https";
+    // Like docker and go-containerregistry: https first, and for loopback and
+    // insecure registries plain http next, unless a CA file of their own says
+    // they speak TLS.
+    endpoint.scheme = "https";
+    endpoint.http_fallback = plain_ok && settings.ca_file.empty();
   }
   return endpoint;
 }
 
 }  // namespace
+
+bool Endpoint::SchemesUseDifferentPorts() const {
+  Result<Url> url = Url::Parse("https://" + authority + "/");
+  return url.ok() && !url->port.has_value();
+}
+
+bool FallBackToHttp(const Endpoint& endpoint, const Status& https_failure) {
+  if (!endpoint.http_fallback || https_failure.ok() ||
+      https_failure.code() != StatusCode::kTransport || https_failure.http_status() != 0) {
+    return false;
+  }
+  if (https_failure.os_errno() == EPROTO) return true;
+  return https_failure.os_errno() == ECONNREFUSED && endpoint.SchemesUseDifferentPorts();
+}
+
+bool IsPlainHttpToTlsAnswer(int http_status, std::size_t header_fields, std::string_view body) {
+  if (http_status != 400) return false;
+  if (header_fields == 0 && body.find_first_not_of(" \r\n") == std::string_view::npos) {
+    return true;
+  }
+  const std::string_view head = body.substr(0, 512);
+  return head.find("Client sent an HTTP request to an HTTPS server") != std::string_view::npos ||
+         head.find("The plain HTTP request was sent to HTTPS port") != std::string_view::npos;
+}
 
 Result<std::vector<Endpoint>> EndpointsFor(std::string_view domain, const ToolConfig& config) {
   const RegistrySettings* settings = config.Find(domain);

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/base/ascii.h"
+#include "common/base/display_text.h"
 
 namespace regdigest {
 namespace {
@@ -27,6 +28,12 @@ std::string Join(const std::string& path, std::string_view key) {
 }
 
 std::string QuotedKey(std::string_view key) { return "\"" + std::string(key) + "\""; }
+
+// A registry as --insecure-registry takes it: host[:port].
+bool IsDomainKey(std::string_view domain) {
+  return !domain.empty() && domain.find_first_of(" \t\r\n/@?#") == std::string_view::npos &&
+         domain.find("://") == std::string_view::npos;
+}
 
 Status CheckKeys(const json& obj, const std::string& path,
                  std::initializer_list<std::string_view> known) {
@@ -214,6 +221,18 @@ Result<ToolConfig> ParseToolConfig(std::string_view json_text) {
     }
   }
   return config;
+}
+
+Status ToolConfig::MarkInsecure(std::string_view domain) {
+  const std::string key = NormalizeDomain(domain);
+  if (!IsDomainKey(key)) {
+    return Status(StatusCode::kInvalidArgument,
+                  "--insecure-registry \"" + DisplayText(domain, 100) +
+                      "\": expected a registry such as \"localhost:5000\" or \"lab.internal\" "
+                      "(no scheme, no path)");
+  }
+  registries[key].insecure = true;
+  return Status::Ok();
 }
 
 }  // namespace regdigest

@@ -47,6 +47,10 @@ struct ToolConfig {
   int RetriesFor(std::string_view domain) const;
   // The top-level retry settings as a policy (max_attempts = retries + 1).
   RetryPolicy DefaultRetryPolicy() const;
+  // --insecure-registry HOST: marks `domain` "insecure", as the file's key
+  // does (added when the file does not name it). kInvalidArgument when
+  // `domain` is not a registry domain ("host[:port]": no scheme, path or space).
+  Status MarkInsecure(std::string_view domain);
 };
 
 // File format (every key optional):

@@ -2,10 +2,12 @@
 // parsed as an image index, an image manifest and an image config. Parsed
 // descriptors must hold valid digests and non-negative sizes, platform
 // normalisation must be idempotent, and SelectPlatform may only pick a
-// non-attestation entry of the wanted platform.
+// non-attestation entry of the wanted platform. IdentifyManifest accepts a
+// body under a generic Content-Type only as a manifest that parses.
 #include <string>
 
 #include "common/image/manifest.h"
+#include "common/image/media_types.h"
 #include "tests/fuzz/fuzz_check.h"
 
 namespace regdigest::fuzz {
@@ -65,6 +67,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   if (Result<ImageConfig> config = ParseImageConfig(body); !config.ok()) {
     FUZZ_CHECK(config.status().code() == StatusCode::kProtocol);
+  }
+  // Only manifests are manifests: a body under a generic Content-Type is
+  // accepted only with a manifest media type, and then it parses as that kind.
+  if (Result<std::string> type = IdentifyManifest("application/octet-stream", body); type.ok()) {
+    FUZZ_CHECK(IsManifestMediaType(*type));
+    FUZZ_CHECK(IsIndexMediaType(*type) ? ParseImageIndex(body).ok()
+                                       : ParseImageManifest(body).ok());
+  } else {
+    FUZZ_CHECK(type.status().code() == StatusCode::kProtocol);
   }
   return 0;
 }

@@ -165,5 +165,51 @@ TEST_CASE("LoadToolConfig: parse errors name the file; flags override the file")
   }
 }
 
+TEST_CASE("--insecure-registry marks registries insecure, as the config file's key does") {
+  FakeEnvironment env({{"HOME", "/home/u"}}, "");
+  const std::string path = "/home/u/.config/regdigest/config.json";
+  FakeFileSystem files;
+  files.files[path] = {R"({"registries": {"lab.internal:5000": {"concurrency": 2}}})", 0644};
+  struct Case {
+    const char* name;
+    std::vector<std::string> hosts;
+    std::vector<std::string> insecure;  // empty with ok == false: a usage error
+    bool ok;
+  };
+  const std::vector<Case> cases = {
+      {"none", {}, {}, true},
+      {"one the file names (its other settings kept)",
+       {"lab.internal:5000"},
+       {"lab.internal:5000"},
+       true},
+      {"repeated, case and docker.io aliases normalised",
+       {"Other.Lab", "index.docker.io"},
+       {"other.lab", "docker.io"},
+       true},
+      {"a URL is not a registry", {"http://lab.internal:5000"}, {}, false},
+      {"a path is not a registry", {"lab.internal/x"}, {}, false},
+      {"empty", {""}, {}, false},
+  };
+  for (const Case& c : cases) {
+    SUBCASE(c.name) {
+      GlobalOptions options;
+      options.insecure_registries = c.hosts;
+      Result<ToolConfig> config = LoadToolConfig(options, env, files);
+      if (!c.ok) {
+        CHECK(config.status().code() == StatusCode::kUsage);
+        CHECK(config.status().message().find("--insecure-registry") != std::string::npos);
+        continue;
+      }
+      REQUIRE(config.ok());
+      for (const std::string& host : c.insecure) {
+        CAPTURE(host);
+        REQUIRE(config->Find(host) != nullptr);
+        CHECK(config->Find(host)->insecure);
+      }
+      CHECK(config->ConcurrencyFor("lab.internal:5000") == 2);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace regdigest

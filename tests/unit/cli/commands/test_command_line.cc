@@ -120,6 +120,17 @@ TEST_CASE("ParseCommandLine: global options, before or after the subcommand") {
   }
 }
 
+TEST_CASE("--insecure-registry is repeatable, one HOST each, and swallows no reference") {
+  Invocation got = Invoke({"--insecure-registry", "lab.internal:5000", "resolve",
+                           "--insecure-registry=other.lab", "lab.internal:5000/app:v1"},
+                          false);
+  REQUIRE_FALSE(got.parse_status.has_value());
+  CHECK(got.globals.insecure_registries ==
+        std::vector<std::string>{"lab.internal:5000", "other.lab"});
+  Invocation missing = Invoke({"resolve", "nginx", "--insecure-registry"}, false);
+  CHECK(missing.parse_status == kExitUsage);
+}
+
 TEST_CASE("commands refuse bad combinations before any request") {
   struct Case {
     std::vector<std::string> args;

@@ -52,9 +52,9 @@ TEST_CASE("LockableReference: the tag, without a digest") {
 
 LockFile LockWith(const std::string& reference, const std::map<std::string, Digest>& platforms) {
   LockFile lock;
-  lock.entries.push_back(LockEntry{Reference::Parse(reference).value(),
-                                   Digest::Parse(kDigest).value(), "application/json", platforms,
-                                   "2026-11-29T00:00:00Z", 0});
+  lock.entries.push_back(
+      LockEntry{Reference::Parse(reference).value(), Digest::Parse(kDigest).value(),
+                "application/vnd.oci.image.index.v1+json", platforms, "2026-11-29T00:00:00Z", 0});
   return lock;
 }
 

@@ -4,6 +4,7 @@
 // may cure, never for DNS, TLS, size caps or bad requests; no http_status().
 #include <doctest/doctest.h>
 
+#include <cerrno>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -75,9 +76,39 @@ TEST_CASE("CurlErrorStatus: code, words and retryable() for each kind of failure
     CHECK(status.retryable() == IsTransientCurlFailure(failure));
     CHECK(status.http_status() == 0);  // no HTTP answer
     CHECK(status.registry_code().empty());
-    CHECK(status.os_errno() == 0);  // this handle never tried to connect
+    // This handle never tried to connect; a failed handshake is EPROTO.
+    CHECK(status.os_errno() == (c.code == CURLE_SSL_CONNECT_ERROR ? EPROTO : 0));
     CHECK_MESSAGE(status.message().find(c.says) != std::string::npos, status.message());
     CHECK(status.message().find("s3cr3t") == std::string::npos);
+  }
+}
+
+TEST_CASE("CurlErrorStatus: a TLS handshake answered in plain HTTP says so") {
+  struct Case {
+    const char* error_buffer;
+    std::string says;
+  };
+  const std::vector<Case> cases = {
+      {"OpenSSL/3.0.19: error:0A00010B:SSL routines::wrong version number",
+       "https://r.test:5000 answered the TLS handshake in plain HTTP: it speaks http, not https"},
+      {"error:0A0000C6:SSL routines::packet length too long",
+       "answered the TLS handshake in plain HTTP"},
+      {"OpenSSL/3.0.19: error:0A000410:SSL routines::sslv3 alert handshake failure",
+       "TLS handshake with https://r.test:5000 failed: OpenSSL"},
+  };
+  std::unique_ptr<CURL, EasyDeleter> handle(curl_easy_init());
+  REQUIRE(handle);
+  const Url url = Url::Parse("https://r.test:5000/v2/").value();
+  for (const Case& c : cases) {
+    CAPTURE(c.error_buffer);
+    CurlFailure failure;
+    failure.code = CURLE_SSL_CONNECT_ERROR;
+    failure.error_buffer = c.error_buffer;
+    const Status status = CurlErrorStatus(failure, handle.get(), "GET", url, CurlOptions{});
+    CHECK(status.code() == StatusCode::kTransport);
+    CHECK_FALSE(status.retryable());
+    CHECK(status.os_errno() == EPROTO);  // what FallBackToHttp decides from
+    CHECK_MESSAGE(status.message().find(c.says) != std::string::npos, status.message());
   }
 }
 

@@ -198,6 +198,37 @@ TEST_CASE("CurlMultiLoop reports a failed transfer's own error") {
   }
 }
 
+TEST_CASE("CurlMultiLoop ends on a failing poll: an error to every waiter, no spinning") {
+  LoopbackServer server([](const SeenRequest&) { return Reply("200 OK", "", "fine"); });
+  std::atomic<int> polls{0};
+  // The first poll fails as a broken multi handle would, every time.
+  CurlMultiLoop loop([&](CURLM*, int) {
+    ++polls;
+    return CURLM_INTERNAL_ERROR;
+  });
+  constexpr int kThreads = 4;
+  std::vector<std::thread> threads;
+  std::vector<CURLcode> results(kThreads, CURLE_OK);
+  std::vector<std::string> bodies(kThreads);
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] { results[t] = Get(loop, server.Url("/"), &bodies[t]); });
+  }
+  for (auto& thread : threads) thread.join();
+  // Each transfer either finished before the poll or got the loop's error;
+  // none is left waiting, and the loop polled once and stopped.
+  for (int t = 0; t < kThreads; ++t) {
+    CAPTURE(t);
+    CHECK((results[t] == CURLE_OK || results[t] == CURLE_FAILED_INIT));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  CHECK(polls == 1);
+  // Later transfers run on their caller's thread and still work.
+  std::string after;
+  CHECK(Get(loop, server.Url("/"), &after) == CURLE_OK);
+  CHECK(after == "fine");
+  CHECK(polls == 1);
+}
+
 TEST_CASE("CurlMultiLoop can be destroyed unused, idle or right after a transfer") {
   { CurlMultiLoop unused; }
   LoopbackServer server([](const SeenRequest&) { return Reply("200 OK", "", "x"); });

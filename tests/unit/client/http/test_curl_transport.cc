@@ -7,6 +7,8 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -213,7 +215,8 @@ TEST_CASE("CurlTransport reports requests that get no response") {
        "https://127.0.0.1:" + std::to_string(plain_http.port()) + "/v2/",
        "",
        StatusCode::kTransport,
-       {"TLS", "https://127.0.0.1:" + std::to_string(plain_http.port())},
+       {"https://127.0.0.1:" + std::to_string(plain_http.port()) +
+        " answered the TLS handshake in plain HTTP"},
        false},
       {"not a URL", "GET", "not a url", "", StatusCode::kInvalidArgument, {}, false},
       {"unsupported scheme",
@@ -251,8 +254,11 @@ TEST_CASE("CurlTransport reports requests that get no response") {
     CHECK(response.status().code() == c.code);
     CHECK(response.status().retryable() == c.retryable);
     CHECK(response.status().http_status() == 0);  // no HTTP answer
-    // Only the refused connection records the OS error behind it.
-    CHECK(response.status().os_errno() == (c.name == "connection refused" ? ECONNREFUSED : 0));
+    // Only the refused connection and the failed handshake record an OS error.
+    const int want_errno = c.name == "connection refused"           ? ECONNREFUSED
+                           : c.name == "TLS to a plain HTTP server" ? EPROTO
+                                                                    : 0;
+    CHECK(response.status().os_errno() == want_errno);
     for (const auto& text : c.message) {
       CHECK_MESSAGE(Contains(response.status().message(), text), response.status().message());
     }
@@ -324,6 +330,41 @@ TEST_CASE("CurlTransport reuses connections across requests and threads") {
   CHECK(server.requests().size() == kThreads * kPerThread);
   CHECK(server.connections() >= 1);
   CHECK(server.connections() <= kThreads);
+}
+
+TEST_CASE("CurlTransport keeps a connection for each request in flight (pool sized to it)") {
+  // 16 plain-http requests at once, twice: the second burst reuses the first
+  // burst's 16 connections (the old pool of 8 made it open 8 new ones). With a pool smaller than
+  // the concurrency, every burst reconnects all but that many.
+  constexpr int kInFlight = 16;
+  std::mutex mu;
+  std::condition_variable all_in;
+  int arrived = 0;
+  LoopbackServer server([&](const SeenRequest&) {
+    std::unique_lock lock(mu);
+    ++arrived;
+    all_in.notify_all();
+    // Hold each answer until the whole burst is in flight (or 5 s passed).
+    all_in.wait_for(lock, std::chrono::seconds(5), [&] { return arrived % kInFlight == 0; });
+    return Reply("200 OK", "", "ok");
+  });
+  CurlTransport transport(CurlOptions{});
+  for (int burst = 0; burst < 2; ++burst) {
+    std::vector<std::thread> threads;
+    std::atomic<int> good{0};
+    for (int t = 0; t < kInFlight; ++t) {
+      threads.emplace_back([&] {
+        HttpRequest request;
+        request.url = server.Url("/v2/");
+        auto response = transport.RoundTrip(request);
+        if (response.ok() && response->status == 200) ++good;
+      });
+    }
+    for (auto& thread : threads) thread.join();
+    CHECK(good == kInFlight);
+  }
+  CHECK(server.requests().size() == 2 * kInFlight);
+  CHECK(server.connections() == kInFlight);
 }
 
 TEST_CASE("CurlTransport talks over a Unix socket") {

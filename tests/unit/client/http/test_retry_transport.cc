@@ -280,6 +280,20 @@ TEST_CASE("RetryTransport bounds attempts and total time") {
     got = transport.RoundTrip(request);
     CHECK(inner->requests.size() == 4);
   }
+  SUBCASE("a request's own max_attempts overrides both (a scheme probe: one attempt)") {
+    auto inner = std::make_shared<ScriptedAttempts>(
+        std::vector<Step>{Failure(StatusCode::kTransport, "connection refused by r.test", true)});
+    FakeTime time;
+    RetryTransport transport(inner, Policy(4), {{"docker.io", 3}}, time.Hooks());
+    HttpRequest request = Request();
+    request.auth.registry = "docker.io";
+    request.max_attempts = 1;
+    Result<HttpResponse> got = transport.RoundTrip(request);
+    CHECK_FALSE(got.ok());
+    CHECK(got.status().os_errno() == 0);
+    CHECK(inner->requests.size() == 1);
+    CHECK(time.sleeps.empty());
+  }
   SUBCASE("each attempt is the same request, headers included") {
     auto inner = std::make_shared<ScriptedAttempts>(std::vector<Step>{Answer(503), Answer(200)});
     FakeTime time;

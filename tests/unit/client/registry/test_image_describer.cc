@@ -19,7 +19,8 @@ struct Document {
 };
 
 // A registry in memory: "/v2/app/manifests/<tag or digest>" and
-// "/v2/app/blobs/<digest>" on http://localhost:5000. Records every URL asked.
+// "/v2/app/blobs/<digest>" on https://localhost:5000 (a loopback registry that
+// speaks TLS, so https is what the client settles on). Records every URL asked.
 class FakeRegistry : public Transport {
  public:
   Result<HttpResponse> RoundTrip(const HttpRequest& request) override {
@@ -57,7 +58,7 @@ class FakeRegistry : public Transport {
     return n;
   }
 
-  static inline const std::string kBase = "http://localhost:5000/v2/app/";
+  static inline const std::string kBase = "https://localhost:5000/v2/app/";
   std::map<std::string, Document> documents;
   std::vector<std::string> urls;
 };

@@ -1,5 +1,6 @@
 // RegistryClient over an in-process fake transport: HEAD, GET fallback,
-// digest verification, error mapping and mirror fallback.
+// digest verification, error mapping, mirror fallback, only manifests as
+// manifests. The scheme rules: test_registry_client_schemes.cc.
 #include <doctest/doctest.h>
 
 #include <deque>
@@ -7,25 +8,12 @@
 
 #include "client/registry/registry_client.h"
 #include "common/image/media_types.h"
+#include "tests/unit/fakes/scripted_transport.h"
 
 using namespace regdigest;
+using regdigest::testing::ScriptedTransport;
 
 namespace {
-
-// Answers each request with the function given; records what it saw.
-class ScriptedTransport : public Transport {
- public:
-  using Handler = std::function<Result<HttpResponse>(const HttpRequest&)>;
-  explicit ScriptedTransport(Handler handler) : handler_(std::move(handler)) {}
-  Result<HttpResponse> RoundTrip(const HttpRequest& request) override {
-    requests.push_back(request);
-    return handler_(request);
-  }
-  std::vector<HttpRequest> requests;
-
- private:
-  Handler handler_;
-};
 
 const std::string kManifest =
     R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json"})";
@@ -58,7 +46,8 @@ TEST_CASE("Resolve: one HEAD with the full Accept list when the digest header is
   REQUIRE(transport->requests.size() == 1);
   const HttpRequest& req = transport->requests[0];
   CHECK(req.method == "HEAD");
-  CHECK(req.url == "http://127.0.0.1:5000/v2/team/app/manifests/v1");
+  // Loopback: https first; any HTTP answer settles it for the run.
+  CHECK(req.url == "https://127.0.0.1:5000/v2/team/app/manifests/v1");
   CHECK(req.auth.registry == "127.0.0.1:5000");
   CHECK(req.auth.scope == "repository:team/app:pull");
   const std::string accept = req.headers.Get("Accept").value_or("");
@@ -110,7 +99,7 @@ TEST_CASE("Resolve by digest refuses a registry that answers another digest") {
   RegistryClient client(transport, ToolConfig{});
   auto got = client.Resolve(Ref("localhost:5000/app@" + asked.String()));
   CHECK(got.status().code() == StatusCode::kDigestMismatch);
-  CHECK(transport->requests[0].url == "http://localhost:5000/v2/app/manifests/" + asked.String());
+  CHECK(transport->requests[0].url == "https://localhost:5000/v2/app/manifests/" + asked.String());
 }
 
 TEST_CASE("Resolve maps registry errors") {
@@ -206,4 +195,104 @@ TEST_CASE("HeadRateLimit reports a failed HEAD without trying a GET") {
   auto got = client.HeadRateLimit(Ref("localhost:5000/app:v1"));
   CHECK(got.status().code() == StatusCode::kRateLimited);
   CHECK(transport->requests.size() == 1);
+}
+
+namespace {
+
+HttpResponse Typed(int status, const std::string& content_type, const std::string& body,
+                   const std::string& digest = "") {
+  HttpResponse r;
+  r.status = status;
+  r.body = body;
+  if (!content_type.empty()) r.headers.Add("Content-Type", content_type);
+  if (!digest.empty()) r.headers.Add("Docker-Content-Digest", digest);
+  return r;
+}
+
+const std::string kHtml = "<html><body>Directory listing</body></html>";
+const std::string kBareOciManifest =
+    R"({"schemaVersion":2,"config":{"mediaType":"application/vnd.oci.image.config.v1+json",)"
+    R"("digest":"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a",)"
+    R"("size":2},"layers":[]})";
+
+}  // namespace
+
+TEST_CASE("Resolve accepts only manifests: a web page is not a registry") {
+  struct Case {
+    const char* name;
+    std::string head_type;  // Content-Type of the HEAD answer ("" none)
+    bool head_digest;       // the HEAD names the body's digest
+    std::string get_type;
+    std::string get_body;
+    std::size_t requests;
+    StatusCode want;
+    std::string says;  // in the error, or the media type when ok
+  };
+  const std::string v1 = "application/vnd.docker.distribution.manifest.v1+prettyjws";
+  const std::vector<Case> cases = {
+      {"manifest type: one HEAD", "application/vnd.oci.image.manifest.v1+json; charset=utf-8", true,
+       "", "", 1, StatusCode::kOk, "application/vnd.oci.image.manifest.v1+json"},
+      {"HTML page on HEAD: no GET", "text/html; charset=utf-8", false, "", "", 1,
+       StatusCode::kProtocol,
+       "127.0.0.1:5000/x:z: https://127.0.0.1:5000 does not look like a container registry: it "
+       "answered the manifest request with Content-Type \"text/html; charset=utf-8\""},
+      {"HTML page with a digest header", "text/html", true, "", "", 1, StatusCode::kProtocol,
+       "does not look like a container registry"},
+      {"schema 1 on HEAD", v1, true, "", "", 1, StatusCode::kProtocol,
+       "127.0.0.1:5000/x:z: schema 1 manifests are not supported; "},
+      {"octet-stream, manifest body", "application/octet-stream", false, "application/octet-stream",
+       kBareOciManifest, 2, StatusCode::kOk, "application/vnd.oci.image.manifest.v1+json"},
+      {"octet-stream with a digest, manifest body", "application/octet-stream", true,
+       "application/octet-stream", kBareOciManifest, 2, StatusCode::kOk,
+       "application/vnd.oci.image.manifest.v1+json"},
+      {"no Content-Type, manifest body with its type", "", false, "", kManifest, 2,
+       StatusCode::kProtocol, "image manifest: missing \"config\""},
+      {"octet-stream, HTML body", "application/octet-stream", false, "application/octet-stream",
+       kHtml, 2, StatusCode::kProtocol,
+       "answered the manifest request with Content-Type \"application/octet-stream\" and a body "
+       "that is not a manifest (not valid JSON)"},
+      {"text/plain, then an HTML GET", "text/plain", false, "text/html", kHtml, 2,
+       StatusCode::kProtocol, "Content-Type \"text/html\""},
+  };
+  for (const Case& c : cases) {
+    SUBCASE(c.name) {
+      const std::string body = c.get_body.empty() ? kManifest : c.get_body;
+      const std::string digest = Digest::Sha256Of(body).String();
+      auto transport =
+          std::make_shared<ScriptedTransport>([&](const HttpRequest& req) -> Result<HttpResponse> {
+            if (req.method == "HEAD")
+              return Typed(200, c.head_type, "", c.head_digest ? digest : "");
+            return Typed(200, c.get_type, body);
+          });
+      RegistryClient client(transport, ToolConfig{});
+      auto got = client.Resolve(Ref("127.0.0.1:5000/x:z"));
+      CHECK(got.status().code() == c.want);
+      if (got.ok()) {
+        CHECK(got->media_type == c.says);
+        CHECK(got->digest.String() == digest);
+      } else {
+        CHECK_MESSAGE(got.status().message().find(c.says) != std::string::npos,
+                      got.status().message());
+      }
+      REQUIRE(transport->requests.size() == c.requests);
+      if (c.requests == 2) {
+        CHECK(transport->requests[1].method == "GET");
+        // With a digest from the HEAD, the GET asks for it (the tag cannot move in between).
+        const std::string tail = c.head_digest ? "/manifests/" + digest : "/manifests/z";
+        CHECK(transport->requests[1].url.ends_with(tail));
+      }
+    }
+  }
+}
+
+TEST_CASE("Fetch names the media type of a manifest served as application/octet-stream") {
+  auto transport =
+      std::make_shared<ScriptedTransport>([](const HttpRequest&) -> Result<HttpResponse> {
+        return Typed(200, "application/octet-stream", kBareOciManifest);
+      });
+  RegistryClient client(transport, ToolConfig{});
+  auto got = client.Fetch(Ref("127.0.0.1:5000/x:z"));
+  REQUIRE(got.ok());
+  CHECK(got->descriptor.media_type == "application/vnd.oci.image.manifest.v1+json");
+  CHECK(got->body == kBareOciManifest);
 }

@@ -185,6 +185,22 @@ TEST_CASE("ParseLockFile refuses every corrupt shape with what and where") {
        "\"digest\" must be a string"},
       {"empty mediaType", OneEntry(kRef + ", " + kDigest + R"(, "mediaType": "", )" + kTime),
        "\"mediaType\" must not be empty"},
+      {"mediaType of a web server",
+       OneEntry(kRef + ", " + kDigest + R"(, "mediaType": "application/octet-stream", )" + kTime),
+       "entry 1 (line 1): \"mediaType\" \"application/octet-stream\" is not a manifest media type"},
+      {"mediaType with parameters",
+       OneEntry(kRef + ", " + kDigest +
+                R"(, "mediaType": "application/vnd.oci.image.index.v1+json; charset=utf-8", )" +
+                kTime),
+       "is not a manifest media type"},
+      {"schema 1 mediaType",
+       OneEntry(kRef + ", " + kDigest +
+                R"(, "mediaType": "application/vnd.docker.distribution.manifest.v1+prettyjws", )" +
+                kTime),
+       "is not a manifest media type"},
+      {"junk mediaType is escaped",
+       OneEntry(kRef + ", " + kDigest + R"(, "mediaType": "text/html\u001b[2J", )" + kTime),
+       "\"text/html\\x1b[2J\" is not a manifest media type"},
       {"bad resolvedAt",
        OneEntry(kRef + ", " + kDigest + ", " + kMedia + R"(, "resolvedAt": "yesterday")"),
        "resolvedAt: "},

@@ -103,5 +103,35 @@ TEST_CASE("ManifestAcceptHeader lists the four modern types and no schema 1") {
   }
 }
 
+TEST_CASE("IsManifestMediaType and IsGenericMediaType: what a manifest answer may say") {
+  struct Case {
+    std::string content_type;
+    bool manifest;
+    bool generic;
+  };
+  const Case cases[] = {
+      {"application/vnd.oci.image.index.v1+json", true, false},
+      {"application/vnd.oci.image.manifest.v1+json; charset=utf-8", true, false},
+      {"Application/Vnd.Docker.Distribution.Manifest.List.V2+Json", true, false},
+      {"application/vnd.docker.distribution.manifest.v2+json", true, false},
+      {"application/vnd.docker.distribution.manifest.v1+prettyjws", false, false},
+      {"application/vnd.docker.distribution.manifest.v1+json", false, false},
+      {"application/vnd.oci.image.config.v1+json", false, false},
+      {"", false, true},
+      {"application/octet-stream", false, true},
+      {"binary/octet-stream", false, true},
+      {"text/plain; charset=utf-8", false, true},
+      {"application/json", false, true},
+      {"text/html", false, false},
+      {"text/html; charset=utf-8", false, false},
+      {"image/png", false, false},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.content_type);
+    CHECK(IsManifestMediaType(c.content_type) == c.manifest);
+    CHECK(IsGenericMediaType(c.content_type) == c.generic);
+  }
+}
+
 }  // namespace
 }  // namespace regdigest

@@ -1,5 +1,8 @@
-// Endpoint selection: Docker Hub's host, loopback http, overrides, mirrors, insecure.
+// Endpoint selection: Docker Hub's host, https first and the plain-http fallback of
+// loopback and insecure registries, overrides, mirrors; when a failure means plain http.
 #include <doctest/doctest.h>
+
+#include <cerrno>
 
 #include "common/registry/endpoint.h"
 
@@ -19,9 +22,9 @@ TEST_CASE("EndpointsFor picks scheme and host") {
       {"docker hub", "docker.io", {}, false, {"https://registry-1.docker.io"}},
       {"ghcr", "ghcr.io", {}, false, {"https://ghcr.io"}},
       {"registry with port", "reg.example.com:5000", {}, false, {"https://reg.example.com:5000"}},
-      {"localhost is http", "localhost:5000", {}, false, {"http://localhost:5000"}},
-      {"127.0.0.1 is http", "127.0.0.1:5000", {}, false, {"http://127.0.0.1:5000"}},
-      {"ipv6 loopback is http", "[::1]:5000", {}, false, {"http://[::1]:5000"}},
+      {"localhost is https first", "localhost:5000", {}, false, {"https://localhost:5000"}},
+      {"127.0.0.1 is https first", "127.0.0.1:5000", {}, false, {"https://127.0.0.1:5000"}},
+      {"ipv6 loopback is https first", "[::1]:5000", {}, false, {"https://[::1]:5000"}},
       {"loopback with own CA is https",
        "127.0.0.1:5443",
        {"", {}, false, "/ca.pem"},
@@ -40,6 +43,11 @@ TEST_CASE("EndpointsFor picks scheme and host") {
       {"insecure lab registry",
        "lab.internal:5000",
        {"", {}, true, ""},
+       true,
+       {"https://lab.internal:5000"}},
+      {"explicit http on an insecure registry",
+       "lab.internal:5000",
+       {"http://lab.internal:5000", {}, true, ""},
        true,
        {"http://lab.internal:5000"}},
       {"http refused when not insecure",
@@ -81,8 +89,97 @@ TEST_CASE("EndpointsFor carries CA files") {
   REQUIRE(b.ok());
   CHECK(a->front().ca_file == "/a.pem");
   CHECK(b->front().ca_file == "/global.pem");
-  // A global CA does not turn loopback registries into https ones.
+  // A global CA does not turn off the plain-http fallback of loopback registries.
   auto local = EndpointsFor("127.0.0.1:5000", config);
   REQUIRE(local.ok());
-  CHECK(local->front().scheme == "http");
+  CHECK(local->front().http_fallback);
+}
+
+TEST_CASE("EndpointsFor: which endpoints may fall back to plain http") {
+  struct Case {
+    const char* name;
+    const char* domain;
+    RegistrySettings settings;
+    bool fallback;
+  };
+  const std::vector<Case> cases = {
+      {"loopback", "127.0.0.1:5000", {}, true},
+      {"localhost without a port", "localhost", {}, true},
+      {"insecure", "lab.internal:5000", {"", {}, true, ""}, true},
+      {"public registry", "ghcr.io", {}, false},
+      {"loopback with its own CA", "127.0.0.1:5443", {"", {}, false, "/ca.pem"}, false},
+      {"loopback with an explicit https endpoint",
+       "127.0.0.1:5443",
+       {"https://127.0.0.1:5443", {}, false, ""},
+       false},
+      {"insecure mirror", "docker.io", {"", {"mirror.lab:5000"}, true, ""}, true},
+  };
+  for (const Case& c : cases) {
+    SUBCASE(c.name) {
+      ToolConfig config;
+      config.registries[c.domain] = c.settings;
+      auto endpoints = EndpointsFor(c.domain, config);
+      REQUIRE(endpoints.ok());
+      CHECK(endpoints->front().http_fallback == c.fallback);
+      CHECK(endpoints->front().scheme == "https");
+    }
+  }
+}
+
+TEST_CASE("FallBackToHttp: only when no TLS server answered") {
+  using regdigest::Endpoint;
+  using regdigest::FallBackToHttp;
+  using regdigest::Status;
+  using regdigest::StatusCode;
+  Endpoint with_port{"https", "127.0.0.1:5000", "", false, true};
+  Endpoint without_port{"https", "localhost", "", false, true};
+  Endpoint no_fallback{"https", "127.0.0.1:5000", "", false, false};
+  const Status plain_text = Status(StatusCode::kTransport, "plain text").WithOsErrno(EPROTO);
+  const Status refused = Status(StatusCode::kTransport, "refused").WithOsErrno(ECONNREFUSED);
+  struct Case {
+    const char* name;
+    const Endpoint* endpoint;
+    Status failure;
+    bool want;
+  };
+  const std::vector<Case> cases = {
+      {"handshake answered in plain text", &with_port, plain_text, true},
+      {"no fallback for this endpoint", &no_fallback, plain_text, false},
+      {"certificate does not verify", &with_port,
+       Status(StatusCode::kTransport, "TLS certificate verification failed"), false},
+      {"refused, same port for http", &with_port, refused, false},
+      {"refused on 443, http on 80", &without_port, refused, true},
+      {"an HTTP answer", &with_port,
+       Status(StatusCode::kTransport, "x").WithHttpStatus(400).WithOsErrno(EPROTO), false},
+      {"timeout", &with_port, Status(StatusCode::kTransport, "timed out"), false},
+      {"ok", &with_port, Status::Ok(), false},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.name);
+    CHECK(FallBackToHttp(*c.endpoint, c.failure) == c.want);
+  }
+}
+
+TEST_CASE("IsPlainHttpToTlsAnswer recognises a TLS server's answer to plain http") {
+  using regdigest::IsPlainHttpToTlsAnswer;
+  struct Case {
+    const char* name;
+    int status;
+    std::size_t fields;
+    std::string body;
+    bool want;
+  };
+  const std::vector<Case> cases = {
+      {"Go, GET", 400, 0, "Client sent an HTTP request to an HTTPS server.\n", true},
+      {"Go, HEAD (no body read)", 400, 0, "", true},
+      {"nginx", 400, 5,
+       "<html><center>The plain HTTP request was sent to HTTPS port</center></html>", true},
+      {"a registry's own 400", 400, 3, R"({"errors":[{"code":"MANIFEST_INVALID"}]})", false},
+      {"400 with headers and no body", 400, 2, "", false},
+      {"another status", 404, 0, "", false},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.name);
+    CHECK(IsPlainHttpToTlsAnswer(c.status, c.fields, c.body) == c.want);
+  }
 }

@@ -1,0 +1,81 @@
+#include "client/http/http_trace.h"
+
+#include <spdlog/spdlog.h>
+
+#include "common/base/ascii.h"
+#include "common/base/display_text.h"
+#include "common/base/url.h"
+
+namespace regdigest {
+namespace {
+
+bool IsSecretHeader(std::string_view name) {
+  const std::string lower = AsciiLower(name);
+  if (lower == "www-authenticate") return false;  // a challenge: realm, service, scope
+  for (std::string_view secret : {"authorization", "proxy-authorization", "cookie", "set-cookie"}) {
+    if (lower == secret) return true;
+  }
+  for (std::string_view word : {"token", "secret", "key", "password", "auth"}) {
+    if (lower.find(word) != std::string::npos) return true;
+  }
+  return false;
+}
+
+bool IsUrlHeader(std::string_view name) {
+  const std::string lower = AsciiLower(name);
+  return lower == "location" || lower == "content-location" || lower == "link";
+}
+
+// A URL (or a value holding one) without its query and fragment.
+std::string WithoutQuery(std::string_view value) {
+  if (Result<Url> url = Url::Parse(std::string(value)); url.ok()) return url->StringWithoutQuery();
+  const std::size_t cut = value.find_first_of("?#");
+  return std::string(value.substr(0, cut)) + (cut == std::string_view::npos ? "" : "?…");
+}
+
+}  // namespace
+
+std::string TraceHeaderLine(std::string_view name, std::string_view value) {
+  std::string shown;
+  if (IsSecretHeader(name)) {
+    // Authorization keeps its scheme ("Bearer [redacted]"); the rest keeps nothing.
+    const std::size_t space = value.find(' ');
+    const bool scheme = AsciiLower(name).find("authorization") != std::string::npos &&
+                        space != std::string_view::npos;
+    shown = (scheme ? std::string(value.substr(0, space + 1)) : "") + "[redacted]";
+  } else if (IsUrlHeader(name)) {
+    shown = WithoutQuery(value);
+  } else {
+    shown = std::string(value);
+  }
+  return DisplayText(name) + ": " + DisplayText(shown);
+}
+
+std::vector<std::string> RequestTraceLines(const HttpRequest& request) {
+  std::vector<std::string> lines{DisplayText(request.method) + " " + WithoutQuery(request.url)};
+  for (const auto& [name, value] : request.headers.fields()) {
+    lines.push_back(TraceHeaderLine(name, value));
+  }
+  return lines;
+}
+
+std::vector<std::string> ResponseTraceLines(
+    int status, const std::vector<std::pair<std::string, std::string>>& headers) {
+  std::vector<std::string> lines{"HTTP " + std::to_string(status)};
+  for (const auto& [name, value] : headers) lines.push_back(TraceHeaderLine(name, value));
+  return lines;
+}
+
+void TraceRequest(const HttpRequest& request) {
+  if (!spdlog::should_log(spdlog::level::trace)) return;
+  for (const std::string& line : RequestTraceLines(request)) spdlog::trace("> {}", line);
+}
+
+void TraceResponse(const std::string& method, const std::string& url, int status,
+                   const std::vector<std::pair<std::string, std::string>>& headers) {
+  if (!spdlog::should_log(spdlog::level::trace)) return;
+  spdlog::trace("< {} {}", DisplayText(method), WithoutQuery(url));
+  for (const std::string& line : ResponseTraceLines(status, headers)) spdlog::trace("< {}", line);
+}
+
+}  // namespace regdigest

@@ -17,7 +17,7 @@ TEST_CASE("ParallelFor runs every index exactly once") {
     CAPTURE(threads);
     std::vector<std::atomic<int>> runs(37);
     ParallelFor(0, runs.size(), threads, [&](std::size_t i) { ++runs[i]; });
-    for (const std::atomic<int>& count : runs) CHECK(count == 1);
+    for (const std::atomic<int>& count : runs) CHECK(count.load() == 1);
   }
 }
 
@@ -40,7 +40,7 @@ TEST_CASE("ParallelFor: a thread that cannot start leaves its work to the others
           return std::thread(body);
         });
     CHECK(started == c.starts_allowed);
-    for (const std::atomic<int>& count : runs) CHECK(count == 1);
+    for (const std::atomic<int>& count : runs) CHECK(count.load() == 1);
   }
 }
 
@@ -54,7 +54,7 @@ TEST_CASE("ParallelFor: an exception in a worker is rethrown in the caller after
                                        if (i == 3) throw std::runtime_error("worker failed");
                                      }),
                          "worker failed", std::runtime_error);
-    CHECK(ran < 1000);  // handing out stopped at the failure
+    CHECK(ran.load() < 1000);  // handing out stopped at the failure
   }
 }
 

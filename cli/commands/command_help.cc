@@ -85,10 +85,14 @@ std::string HelpFormatter::make_description(const CLI::App* app) const {
 }
 
 std::string HelpFormatter::make_subcommand(const CLI::App* sub) const {
+  // The list of commands shows each one's first sentence; its --help, all.
+  std::string summary = sub->get_description();
+  if (const std::size_t stop = summary.find(". "); stop != std::string::npos) {
+    summary.resize(stop + 1);
+  }
   std::stringstream out;
   CLI::detail::format_help(out, sub->get_display_name(true),
-                           WrapText(sub->get_description(), kHelpWidth - kColumnWidth),
-                           kColumnWidth);
+                           WrapText(summary, kHelpWidth - kColumnWidth), kColumnWidth);
   return out.str();
 }
 
@@ -102,6 +106,13 @@ std::string HelpFormatter::make_option_opts(const CLI::Option* opt) const {
     return std::string(list ? "..." : "") + (opt->get_required() ? " (required)" : "");
   }
   std::string opts = CLI::Formatter::make_option_opts(opt);
+  // CLI11 appends each validator's description to the placeholder
+  // ("FILE:FILE", "text|json:{text,json}"): keep the placeholder alone.
+  if (!opts.empty() && opts.front() == ' ') {
+    const std::size_t end = std::min(opts.find_first_of(" =", 1), opts.size());
+    const std::size_t colon = opts.find(':', 1);
+    if (colon < end) opts.erase(colon, end - colon);
+  }
   for (const auto& [from, to] : {std::pair<std::string, std::string>{" TEXT", " VALUE"},
                                  {" INT", " N"},
                                  {" FLOAT", " N"},

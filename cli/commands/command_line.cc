@@ -97,6 +97,7 @@ void BuildCommandLine(CLI::App& app, GlobalOptions& globals, CommandRunner& run)
   for (const CommandGlobals& entry : kCommandGlobals) {
     formatter->SetGlobalKinds(entry.command, entry.kinds);
   }
+  formatter->label("SUBCOMMAND", "COMMAND");
   app.formatter(formatter);  // before the subcommands, which inherit it
   app.name("regdigest");
   app.require_subcommand(1);
@@ -155,12 +156,30 @@ void BuildCommandLine(CLI::App& app, GlobalOptions& globals, CommandRunner& run)
   AddVersionCommand(app, run);
   AddCompletionCommand(app, run);
   AddHelpCommand(app, run);
+  for (CLI::App* command : app.get_subcommands({})) command->group("Commands");
 }
 
 std::optional<int> ParseCommandLine(CLI::App& app, int argc, const char* const* argv,
                                     std::ostream& err) {
+  // CLI11 reads "--platform=" (an empty value) as "--platform" and takes the
+  // next argument as its value: pass the empty value explicitly instead.
+  std::vector<std::string> args;
+  bool options_end = false;
+  for (int i = 0; i < argc; ++i) {
+    const std::string arg = argv[i];
+    options_end = options_end || arg == "--";
+    if (i > 0 && !options_end && arg.size() > 3 && arg.rfind("--", 0) == 0 &&
+        arg.find('=') == arg.size() - 1) {
+      args.push_back(arg.substr(0, arg.size() - 1));
+      args.emplace_back();
+    } else {
+      args.push_back(arg);
+    }
+  }
+  std::vector<const char*> pointers;
+  for (const std::string& arg : args) pointers.push_back(arg.c_str());
   try {
-    app.parse(argc, argv);
+    app.parse(static_cast<int>(pointers.size()), pointers.data());
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {

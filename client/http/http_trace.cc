@@ -23,7 +23,7 @@ bool IsSecretHeader(std::string_view name) {
 
 bool IsUrlHeader(std::string_view name) {
   const std::string lower = AsciiLower(name);
-  return lower == "location" || lower == "content-location" || lower == "link";
+  return lower == "location" || lower == "content-location";
 }
 
 // A URL (or a value holding one) without its query and fragment.
@@ -31,6 +31,23 @@ std::string WithoutQuery(std::string_view value) {
   if (Result<Url> url = Url::Parse(std::string(value)); url.ok()) return url->StringWithoutQuery();
   const std::size_t cut = value.find_first_of("?#");
   return std::string(value.substr(0, cut)) + (cut == std::string_view::npos ? "" : "?…");
+}
+
+// `value` with the query and fragment of every absolute URL in it removed
+// (a WWW-Authenticate realm may carry a signature, as a Location may).
+std::string StripUrlQueries(std::string_view value) {
+  std::string out;
+  std::size_t at = 0;
+  while (at < value.size()) {
+    const std::size_t scheme = value.find("://", at);
+    if (scheme == std::string_view::npos) break;
+    const std::size_t end = std::min(value.find_first_of(" \",;<>", scheme), value.size());
+    const std::size_t query = std::min(value.find_first_of("?#", scheme), end);
+    out.append(value.substr(at, query - at));
+    at = end;
+  }
+  out.append(value.substr(std::min(at, value.size())));
+  return out;
 }
 
 }  // namespace
@@ -46,7 +63,7 @@ std::string TraceHeaderLine(std::string_view name, std::string_view value) {
   } else if (IsUrlHeader(name)) {
     shown = WithoutQuery(value);
   } else {
-    shown = std::string(value);
+    shown = StripUrlQueries(value);
   }
   return DisplayText(name) + ": " + DisplayText(shown);
 }

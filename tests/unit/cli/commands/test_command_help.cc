@@ -132,7 +132,7 @@ TEST_CASE("completion prints a script for bash, zsh and fish naming every comman
     CHECK(script.exit_status == kExitOk);
     for (const std::string& command : kCommands)
       CHECK(script.out.find(command) != std::string::npos);
-    CHECK(script.out.find("--platform") != std::string::npos);
+    CHECK(script.out.find(shell == "fish" ? "-l platform" : "--platform") != std::string::npos);
   }
   CHECK(Run({"completion", "bash"}).out.find("complete -o default -F _regdigest regdigest") !=
         std::string::npos);

@@ -1,11 +1,11 @@
 // Tests for client/http/http_trace.h: the -vv lines for requests and
 // responses show headers, never credentials or URL queries.
-#include "client/http/http_trace.h"
-
 #include <doctest/doctest.h>
 
 #include <string>
 #include <vector>
+
+#include "client/http/http_trace.h"
 
 namespace regdigest {
 namespace {
@@ -25,6 +25,10 @@ TEST_CASE("TraceHeaderLine redacts credentials and strips URL queries") {
       {"X-Registry-Token", "t0ken", "X-Registry-Token: [redacted]"},
       {"WWW-Authenticate", "Bearer realm=\"https://auth/token\",service=\"reg\"",
        "WWW-Authenticate: Bearer realm=\"https://auth/token\",service=\"reg\""},
+      {"WWW-Authenticate", "Bearer realm=\"https://auth/token?X-Sig=s3cr3t\",service=\"reg\"",
+       "WWW-Authenticate: Bearer realm=\"https://auth/token\",service=\"reg\""},
+      {"Link", "<https://a/x?s=1>; rel=\"next\", <http://b/y#f>",
+       "Link: <https://a/x>; rel=\"next\", <http://b/y>"},
       {"Location", "https://storage.example/blob?X-Amz-Signature=s3cr3t&X-Amz-Credential=k",
        "Location: https://storage.example/blob"},
       {"Location", "/v2/app/blobs/uploads/1?_state=abc", "Location: /v2/app/blobs/uploads/1?…"},

@@ -4,7 +4,6 @@
 
 #include "common/base/ascii.h"
 #include "common/base/display_text.h"
-#include "common/base/url.h"
 
 namespace regdigest {
 namespace {
@@ -26,28 +25,37 @@ bool IsUrlHeader(std::string_view name) {
   return lower == "location" || lower == "content-location";
 }
 
-// A URL (or a value holding one) without its query and fragment.
-std::string WithoutQuery(std::string_view value) {
-  if (Result<Url> url = Url::Parse(std::string(value)); url.ok()) return url->StringWithoutQuery();
-  const std::size_t cut = value.find_first_of("?#");
-  return std::string(value.substr(0, cut)) + (cut == std::string_view::npos ? "" : "?…");
-}
-
-// `value` with the query and fragment of every absolute URL in it removed
-// (a WWW-Authenticate realm may carry a signature, as a Location may).
+// `value` with the user information, query and fragment of every absolute
+// URL in it removed (a WWW-Authenticate realm may carry a signature or a
+// password, as a Location may).
 std::string StripUrlQueries(std::string_view value) {
   std::string out;
   std::size_t at = 0;
   while (at < value.size()) {
     const std::size_t scheme = value.find("://", at);
     if (scheme == std::string_view::npos) break;
-    const std::size_t end = std::min(value.find_first_of(" \",;<>", scheme), value.size());
-    const std::size_t query = std::min(value.find_first_of("?#", scheme), end);
-    out.append(value.substr(at, query - at));
+    const std::size_t host = scheme + 3;
+    const std::size_t end = std::min(value.find_first_of(" \",;<>", host), value.size());
+    const std::size_t query = std::min(value.find_first_of("?#", host), end);
+    out.append(value.substr(at, host - at));
+    std::string_view rest = value.substr(host, query - host);  // authority and path
+    const std::size_t userinfo = rest.substr(0, rest.find('/')).rfind('@');
+    if (userinfo != std::string_view::npos) {
+      out += "[redacted]@";
+      rest.remove_prefix(userinfo + 1);
+    }
+    out.append(rest);
     at = end;
   }
   out.append(value.substr(std::min(at, value.size())));
   return out;
+}
+
+// A URL, absolute or relative, without user information, query and fragment.
+std::string WithoutQuery(std::string_view value) {
+  if (value.find("://") != std::string_view::npos) return StripUrlQueries(value);
+  const std::size_t cut = value.find_first_of("?#");
+  return std::string(value.substr(0, cut)) + (cut == std::string_view::npos ? "" : "?…");
 }
 
 }  // namespace

@@ -32,6 +32,10 @@ TEST_CASE("TraceHeaderLine redacts credentials and strips URL queries") {
       {"Location", "https://storage.example/blob?X-Amz-Signature=s3cr3t&X-Amz-Credential=k",
        "Location: https://storage.example/blob"},
       {"Location", "/v2/app/blobs/uploads/1?_state=abc", "Location: /v2/app/blobs/uploads/1?…"},
+      {"Location", "http://alice:s3cr3t@127.0.0.1:5000/v2/x?y=1",
+       "Location: http://[redacted]@127.0.0.1:5000/v2/x"},
+      {"WWW-Authenticate", "Bearer realm=\"http://alice:s3cr3t@127.0.0.1:1/token\",service=\"x\"",
+       "WWW-Authenticate: Bearer realm=\"http://[redacted]@127.0.0.1:1/token\",service=\"x\""},
       {"Docker-Content-Digest", "sha256:abc\x1b[2J", "Docker-Content-Digest: sha256:abc\\x1b[2J"},
   };
   for (const Case& c : cases) {

@@ -69,6 +69,10 @@ std::optional<int> AddFileTargets(const std::string& file, std::vector<CheckTarg
     return kExitFailure;
   }
   const LockFileOrList& contents = **read;
+  if (file == "-" && !contents.lock.has_value() && contents.lines.empty()) {
+    PrintError("no references to check: stdin is empty (or has only comments and blank lines)");
+    return kExitUsage;
+  }
   if (contents.lock.has_value()) {
     std::vector<CheckTarget> locked = CheckTargetsFromLock(*contents.lock, contents.name);
     targets.insert(targets.end(), locked.begin(), locked.end());
@@ -139,27 +143,19 @@ void AddCheckCommand(CLI::App& app, const GlobalOptions& globals, CommandRunner&
       "One HEAD request per entry (registries in parallel); each entry is ok, drifted (locked "
       "-> current digest), missing (the tag or repository is gone) or error (no answer: "
       "network, auth...; or an invalid line). Files are only read.");
-  command
-      ->add_option("references", options->inputs,
-                   "Pinned references to check: name:tag@sha256:... (a reference with a digest "
-                   "and no tag only checks that the digest still exists)")
-      ->type_name("REF@DIGEST...");
+  command->add_option("REF@DIGEST", options->inputs,
+                      "Pinned references to check: name:tag@sha256:... (a reference with a digest "
+                      "and no tag only checks that the digest still exists)");
   command
       ->add_option("--file", options->file,
                    "A lock file, or a list of pinned references, one a line: REF@DIGEST or "
                    "\"REF DIGEST\" (what `regdigest resolve` prints); # comments and blank lines "
                    "skipped; - reads stdin (default: regdigest.lock when no reference is given)")
       ->type_name("FILE");
-  command
-      ->add_option("--files", options->pinned_files,
-                   "Check pinned Dockerfiles, compose and Kubernetes files instead of a lock "
-                   "file: the same as `regdigest pin --check FILE...`")
-      ->type_name("FILE...");
-  command
-      ->add_option("--concurrency", options->concurrency,
-                   "Requests in flight at once per registry (1-64; default: the config "
-                   "file's \"concurrency\", else 8)")
-      ->check(CLI::Range(1, kMaxConcurrency));
+  AddFilesOption(*command, "--files", options->pinned_files,
+                 "Check a pinned Dockerfile, compose or Kubernetes file instead of a lock "
+                 "file: the same as `regdigest pin --check FILE`");
+  AddConcurrencyOption(*command, options->concurrency);
   AddReportOutputOption(*command, options->format);
   command->footer(
       "Exit status: 0 every entry ok (or there are no entries); 1 an entry drifted or is "

@@ -169,8 +169,12 @@ std::vector<CompareJob> JobsForAllImages(const std::vector<LocalImage>& images,
 int RunCompare(const GlobalOptions& globals, const CompareOptions& options) {
   const bool all = options.all;
   const OutputFormat format = options.format;
-  if (all == (!options.inputs.empty() || !options.file.empty())) {
-    PrintError("compare needs either references (REF... or --file F) or --all");
+  if (all && (!options.inputs.empty() || !options.file.empty())) {
+    PrintError("compare takes either references (REF... or --file FILE) or --all, not both");
+    return kExitUsage;
+  }
+  if (!all && options.inputs.empty() && options.file.empty()) {
+    PrintError("compare needs either references (REF... or --file FILE) or --all");
     return kExitUsage;
   }
   Result<std::vector<ReferenceInput>> inputs =
@@ -178,6 +182,12 @@ int RunCompare(const GlobalOptions& globals, const CompareOptions& options) {
   if (!inputs.ok()) {
     PrintError(inputs.status().ToString());
     return ExitStatusFor(inputs.status().code());
+  }
+  if (!all && inputs->empty()) {
+    PrintError(
+        "no references to compare: " + std::string(options.file == "-" ? "stdin" : options.file) +
+        " is empty (or has only comments and blank lines)");
+    return kExitUsage;
   }
   Result<DockerHost> host = DockerEngineClient::HostFromEnvironment(globals.engine_host);
   if (!host.ok()) {

@@ -57,9 +57,13 @@ void AddInspectCommand(CLI::App& app, const GlobalOptions& globals, CommandRunne
       "document is fetched with GET and verified against its digest.");
   command->add_option("REF", options->input, "Image reference, e.g. jenkins/jenkins:centos7")
       ->required();
-  command->add_option("--platform", options->platform,
-                      std::string(kPlatformOptionHelp) + "; only that platform is described");
+  AddPlatformOption(*command, options->platform,
+                    std::string(kPlatformOptionHelp) + "; only that platform is described");
   AddOutputOption(*command, options->format);
+  command->footer(
+      "Exit status: 0 described; 2 usage error, invalid reference or --platform; 3 not found "
+      "(the tag, repository or platform), or any other failure (network, auth, a document "
+      "that does not match its digest, the engine unreachable for --platform local).");
   command->callback([options, &globals, &run] {
     run = [options, &globals] {
       return RunInspect(globals, options->input, options->platform, options->format);

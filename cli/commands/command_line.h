@@ -1,6 +1,6 @@
-// The regdigest command line: the global options (-v, --config, --ca-file,
-// --host, --retries, --timeout), every subcommand, and how parse errors map
-// to exit statuses. cli/main.cc is this plus running the chosen command;
+// The regdigest command line: the global options (-v, --version, --config,
+// --ca-file, --host, --retries, --timeout), every subcommand in the order the
+// help lists them, and how parse errors map to exit statuses. cli/main.cc is this plus running the chosen command;
 // tests parse argument lists through it without running anything.
 #pragma once
 
@@ -20,9 +20,10 @@ void BuildCommandLine(CLI::App& app, GlobalOptions& globals, CommandRunner& run)
 
 // Parses argv (argv[0] is the program name). nullopt when a command was
 // chosen (`run` is then set); else the process exit status: 0 after --help
-// (printed on stdout), kExitUsage after a usage error, explained on `err`
-// ("regdigest: unknown command \"x\"", CLI11's message otherwise) with a
-// pointer to --help.
+// or --version (printed on stdout), kExitUsage after a usage error, explained
+// on `err` in one line ("regdigest: unknown command 'reslove'; did you mean
+// 'resolve'?", "regdigest: --concurrency: 'abc' is not a number (1..64)")
+// with a pointer to the help of the command concerned.
 std::optional<int> ParseCommandLine(CLI::App& app, int argc, const char* const* argv,
                                     std::ostream& err);
 

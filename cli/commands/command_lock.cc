@@ -168,26 +168,18 @@ void AddLockCommand(CLI::App& app, const GlobalOptions& globals, CommandRunner& 
   command->add_option("REF", options->inputs,
                       "Image references to lock; the tag defaults to "
                       "latest, a digest after the tag is ignored");
-  command
-      ->add_option("--from", options->from,
-                   "Also lock the image references of these Dockerfiles, compose files or "
-                   "Kubernetes manifests")
-      ->type_name("FILE");
+  AddFilesOption(*command, "--from", options->from,
+                 "Also lock the image references of this Dockerfile, compose file or "
+                 "Kubernetes manifest");
   command->add_option("--file", options->file, "The lock file (default: regdigest.lock)")
       ->type_name("FILE");
-  command
-      ->add_option("--platform", options->platforms,
-                   std::string(kPlatformOptionHelp) +
-                       ". Repeatable: records each platform's manifest digest too. Without "
-                       "it, an entry keeps the platforms it already records")
-      ->type_name("PLATFORM");
+  AddPlatformOption(*command, options->platforms,
+                    std::string(kPlatformOptionHelp) +
+                        ". Repeatable: records each platform's manifest digest too. Without "
+                        "it, an entry keeps the platforms it already records");
   command->add_flag("--update", options->update,
                     "Without REF: re-resolve every entry of the lock file and rewrite it");
-  command
-      ->add_option("--concurrency", options->concurrency,
-                   "Requests in flight at once per registry (1-64; default: the config "
-                   "file's \"concurrency\", else 8)")
-      ->check(CLI::Range(1, kMaxConcurrency));
+  AddConcurrencyOption(*command, options->concurrency);
   AddOutputOption(*command, options->format);
   command->footer(
       "Output: one line per reference locked, \"added|updated|unchanged REFERENCE DIGEST\" "

@@ -172,15 +172,11 @@ void AddPinCommand(CLI::App& app, const GlobalOptions& globals, CommandRunner& r
       ->add_flag("-u,--update", options->update,
                  "Re-resolve references already pinned and replace their digests")
       ->excludes(check);
-  command->add_option("--platform", options->platform,
-                      std::string(kPlatformOptionHelp) +
-                          "; pins (or checks) that platform's manifest digest instead of the "
-                          "index digest");
-  command
-      ->add_option("--concurrency", options->concurrency,
-                   "Requests in flight at once per registry (1-64; default: the config file's "
-                   "\"concurrency\", else 8)")
-      ->check(CLI::Range(1, kMaxConcurrency));
+  AddPlatformOption(*command, options->platform,
+                    std::string(kPlatformOptionHelp) +
+                        "; pins (or checks) that platform's manifest digest instead of the "
+                        "index digest");
+  AddConcurrencyOption(*command, options->concurrency);
   AddReportOutputOption(*command, options->format);
   command->footer(
       "Skipped, with a warning on stderr: scratch, earlier build stages, ${ARG} images and "
@@ -194,8 +190,7 @@ void AddPinCommand(CLI::App& app, const GlobalOptions& globals, CommandRunner& r
       "  regdigest pin --dry-run Dockerfile compose.yaml k8s/*.yaml   # show the diff\n"
       "  regdigest pin Dockerfile compose.yaml k8s/*.yaml             # rewrite the files\n"
       "  regdigest pin --update k8s/*.yaml                            # follow moved tags\n"
-      "  regdigest pin --check --output github Dockerfile             # in CI\n"
-      "See docs/pin.md for what is recognised and skipped in each kind of file.");
+      "  regdigest pin --check --output github Dockerfile             # in CI");
   command->callback([command, options, &globals, &run] {
     options->format_given = command->get_option("--output")->count() > 0;
     run = [options, &globals] {

@@ -44,6 +44,10 @@ Status AddFileInputs(const std::string& file, std::vector<ReferenceInput>& input
     return Status(StatusCode::kUsage, "cannot read " + file + ": no such file");
   }
   const LockFileOrList& contents = **read;
+  if (file == "-" && !contents.lock.has_value() && contents.lines.empty()) {
+    return Status(StatusCode::kUsage,
+                  "no references to record: stdin is empty (or has only comments and blank lines)");
+  }
   if (contents.lock.has_value()) {
     for (const LockEntry& entry : contents.lock->entries) {
       inputs.push_back(ReferenceInput{entry.reference.String(), contents.name, entry.line});
@@ -172,11 +176,9 @@ void AddRecordCommand(CLI::App& app, const GlobalOptions& globals, CommandRunner
   command->get_option("--file")->description(
       "A regdigest lock file (its entries are recorded) or a list of references, one a line "
       "('#' comments and blank lines skipped; '-' for stdin)");
-  command
-      ->add_option("--from", options->from,
-                   "Record the image references written in these Dockerfiles, compose files "
-                   "or Kubernetes manifests")
-      ->type_name("FILE");
+  AddFilesOption(*command, "--from", options->from,
+                 "Record the image references written in this Dockerfile, compose file or "
+                 "Kubernetes manifest");
   AddHistoryDbOption(*command, options->db);
   command->footer(
       std::string("Prints \"REFERENCE DIGEST\" for each reference resolved.\n") + kHistoryDbFooter +

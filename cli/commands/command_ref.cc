@@ -56,16 +56,20 @@ int RunRef(const std::vector<std::string>& inputs, OutputFormat format) {
 
 }  // namespace
 
-void AddOutputOption(CLI::App& command, OutputFormat& format) {
+void AddOutputOption(CLI::App& command, OutputFormat& format, bool pinned) {
   command
       .add_option_function<std::string>(
           "-o,--output",
           [&format](const std::string& value) {
-            format = value == "json" ? OutputFormat::kJson : OutputFormat::kText;
+            format = value == "json"     ? OutputFormat::kJson
+                     : value == "pinned" ? OutputFormat::kPinned
+                                         : OutputFormat::kText;
           },
-          "Output format: text (for people, default) or json (for scripts)")
-      ->type_name("text|json")
-      ->check(CLI::IsMember({"text", "json"}));
+          pinned ? "Output format: text (for people, default), json (for scripts) or pinned "
+                   "(REF@DIGEST lines, which `regdigest check --file` reads back)"
+                 : "Output format: text (for people, default) or json (for scripts)")
+      ->type_name(pinned ? "text|json|pinned" : "text|json")
+      ->check(pinned ? CLI::IsMember({"text", "json", "pinned"}) : CLI::IsMember({"text", "json"}));
 }
 
 int PrintFailure(const std::string& input, const Status& status, OutputFormat format) {
@@ -111,6 +115,7 @@ void AddRefCommand(CLI::App& app, CommandRunner& run) {
                          "docker.io/library/ubuntu");
   command->add_option("REF", options->inputs, "Image references")->required();
   AddOutputOption(*command, options->format);
+  command->footer("Exit status: 0 every reference parsed; 2 a reference is invalid.");
   command->callback(
       [options, &run] { run = [options] { return RunRef(options->inputs, options->format); }; });
 }

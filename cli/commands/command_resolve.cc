@@ -138,6 +138,17 @@ void PrintResolution(ResolveRun& run, const Resolution& r) {
     run.json->Add(ResolutionJson(r));
   } else if (!r.result.ok()) {
     PrintError(r.input.ErrorText(r.result.status()));
+  } else if (run.options.format == OutputFormat::kPinned) {
+    // name:tag@digest, which `check --file` reads back. With --platform, the
+    // platform's digest without the tag (the tag points to the index): check
+    // then verifies that this digest still exists.
+    if (r.selected) {
+      std::cout << r.reference->Name() << "@" << r.selected->digest.String() << "\n";
+    } else {
+      const std::optional<std::string>& tag = r.reference->tag();
+      std::cout << r.reference->Name() << (tag ? ":" + *tag : "") << "@"
+                << r.result->digest.String() << "\n";
+    }
   } else if (run.digest_alone) {
     // With --platform, the platform's manifest digest (what to pin for one architecture).
     std::cout << (r.selected ? r.selected->digest : r.result->digest).String() << "\n";
@@ -166,6 +177,12 @@ int RunResolve(const GlobalOptions& globals, const ResolveOptions& options) {
   if (!inputs.ok()) {
     PrintError(inputs.status().ToString());
     return ExitStatusFor(inputs.status().code());
+  }
+  if (inputs->empty()) {
+    PrintError(
+        "no references to resolve: " + std::string(options.file == "-" ? "stdin" : options.file) +
+        " is empty (or has only comments and blank lines)");
+    return kExitUsage;
   }
   ResolveRun run(globals, options, platform);
   run.total = inputs->size();
@@ -236,9 +253,13 @@ void AddResolveCommand(CLI::App& app, const GlobalOptions& globals, CommandRunne
   command->add_option("REF", options->inputs, "Image references, e.g. jenkins/jenkins:centos7");
   AddReferenceFileOptions(*command, options->file, options->concurrency);
   command->add_flag("-q,--quiet", options->quiet, "No progress line on stderr");
-  command->add_option("--platform", options->platform, kPlatformOptionHelp);
-  AddOutputOption(*command, options->format);
+  AddPlatformOption(*command, options->platform, kPlatformOptionHelp);
+  AddOutputOption(*command, options->format, /*pinned=*/true);
   command->footer(
+      "Output: one REF argument prints its digest alone (with --platform, that platform's); "
+      "several, or --file, print \"REFERENCE DIGEST\" lines (with --platform, \"REFERENCE "
+      "PLATFORM DIGEST\"); -o pinned prints REF@DIGEST lines (with --platform, "
+      "NAME@PLATFORM-DIGEST), which `regdigest check --file` reads back.\n"
       "Exit status: 0 all resolved; 2 an argument or --file line is not a valid reference "
       "(the others are still resolved); 3 a reference could not be resolved (wins over 2).");
   command->callback([options, &globals, &run] {
@@ -247,14 +268,12 @@ void AddResolveCommand(CLI::App& app, const GlobalOptions& globals, CommandRunne
 }
 
 void AddReferenceFileOptions(CLI::App& command, std::string& file, int& concurrency) {
-  command.add_option("--file", file,
-                     "Read references from F, one a line ('#' comments and blank lines "
-                     "skipped; '-' for stdin), after the REF arguments");
   command
-      .add_option("--concurrency", concurrency,
-                  "Requests in flight at once per registry (1-64; default: the config "
-                  "file's \"concurrency\", else 8)")
-      ->check(CLI::Range(1, kMaxConcurrency));
+      .add_option("--file", file,
+                  "Read references from FILE, one a line ('#' comments and blank lines "
+                  "skipped; '-' for stdin), after the REF arguments")
+      ->type_name("FILE");
+  AddConcurrencyOption(command, concurrency);
 }
 
 }  // namespace regdigest

@@ -1,4 +1,5 @@
-// `regdigest version`: the tool's version and the libraries it runs on.
+// `regdigest version` and `regdigest --version`: the tool's version and the
+// libraries it runs on.
 #include <curl/curl.h>
 
 #include <iostream>
@@ -8,12 +9,17 @@
 
 namespace regdigest {
 
+std::string VersionText() {
+  return std::string("regdigest ") + REGDIGEST_VERSION + "\nlibcurl " +
+         curl_version_info(CURLVERSION_NOW)->version + "\n";
+}
+
 void AddVersionCommand(CLI::App& app, CommandRunner& run) {
   CLI::App* command = app.add_subcommand("version", "Print the version of regdigest");
+  command->footer("Exit status: 0.");
   command->callback([&run] {
     run = [] {
-      std::cout << "regdigest " << REGDIGEST_VERSION << "\n"
-                << "libcurl " << curl_version_info(CURLVERSION_NOW)->version << "\n";
+      std::cout << VersionText();
       return kExitOk;
     };
   });

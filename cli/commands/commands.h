@@ -29,10 +29,16 @@ void AddRecordCommand(CLI::App& app, const GlobalOptions& globals, CommandRunner
 void AddHistoryCommand(CLI::App& app, const GlobalOptions& globals, CommandRunner& run);
 void AddDriftCommand(CLI::App& app, const GlobalOptions& globals, CommandRunner& run);
 void AddRatelimitCommand(CLI::App& app, const GlobalOptions& globals, CommandRunner& run);
+// `completion bash|zsh|fish`, generated from the commands and options of `app`.
+void AddCompletionCommand(CLI::App& app, CommandRunner& run);
 
-// --output text|json, shared by commands that print results.
-enum class OutputFormat { kText, kJson };
-void AddOutputOption(CLI::App& command, OutputFormat& format);
+// "regdigest 1.2.3\nlibcurl 8.x\n" for `version` and `--version`.
+std::string VersionText();
+
+// --output text|json, shared by commands that print results; with `pinned`,
+// also --output pinned (REF@DIGEST lines that `check --file` reads back).
+enum class OutputFormat { kText, kJson, kPinned };
+void AddOutputOption(CLI::App& command, OutputFormat& format, bool pinned = false);
 
 // A one-reference command's failure: {"input", "error"} as JSON on stdout, or
 // the error on stderr; returns the exit status for it.
@@ -55,5 +61,15 @@ Result<std::optional<Platform>> OptionalPlatformFromOption(const std::string& va
                                                            const GlobalOptions& globals);
 inline constexpr const char* kPlatformOptionHelp =
     "Platform os/arch[/variant] (e.g. linux/arm64), or 'local' for the Docker engine's own";
+// `--platform PLATFORM` (one value; "" is a usage error) and its repeatable
+// form (one value per occurrence, so `--platform P REF` never takes REF).
+CLI::Option* AddPlatformOption(CLI::App& command, std::string& platform, const std::string& help);
+CLI::Option* AddPlatformOption(CLI::App& command, std::vector<std::string>& platforms,
+                               const std::string& help);
+// A repeatable `--NAME FILE` option taking one file per occurrence.
+CLI::Option* AddFilesOption(CLI::App& command, const std::string& name,
+                            std::vector<std::string>& files, const std::string& help);
+// `--concurrency N` (1..64; 0 when not given).
+CLI::Option* AddConcurrencyOption(CLI::App& command, int& concurrency);
 
 }  // namespace regdigest

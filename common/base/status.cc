@@ -28,13 +28,22 @@ std::string_view StatusCodeName(StatusCode code) {
       return "engine unavailable";
     case StatusCode::kIo:
       return "i/o error";
+    case StatusCode::kInternal:
+      return "internal error";
   }
   return "unknown";
 }
 
+Status OkStatusWithoutValue() {
+  return Status(StatusCode::kInternal, "an ok status was given where a value was expected");
+}
+
 std::string Status::ToString() const {
   if (ok()) return "ok";
-  std::string out(StatusCodeName(code_));
+  // A registry that answered with an unexpected HTTP status is not a
+  // transport failure (that is: no HTTP answer at all).
+  std::string out(code_ == StatusCode::kTransport && http_status_ != 0 ? "registry error"
+                                                                       : StatusCodeName(code_));
   if (!message_.empty()) {
     out += ": ";
     out += message_;

@@ -6,7 +6,6 @@
 // Values; not synchronised (copy them between threads).
 #pragma once
 
-#include <cassert>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -27,6 +26,7 @@ enum class StatusCode {
   kProtocol,           // a server answered something malformed
   kEngineUnavailable,  // Docker Engine socket missing or refusing
   kIo,                 // local files: read/write/permission errors
+  kInternal,           // a bug in regdigest (a broken invariant, an escaped exception)
 };
 
 std::string_view StatusCodeName(StatusCode code);
@@ -76,14 +76,18 @@ class [[nodiscard]] Status {
   int os_errno_ = 0;
 };
 
-// Either a value or a non-ok Status (C++20 has no std::expected yet).
+// The Status a Result<T> holds when it was built from an ok Status (a bug):
+// kInternal, so that such a Result is never ok without a value.
+Status OkStatusWithoutValue();
+
+// Either a value or a non-ok Status (C++20 has no std::expected yet). Built
+// from an ok Status (a bug), it holds OkStatusWithoutValue(), in every build.
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : data_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
-  Result(Status status) : data_(std::move(status)) {  // NOLINT(google-explicit-constructor)
-    assert(!std::get<Status>(data_).ok());
-  }
+  Result(T value) : data_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(Status status)                         // NOLINT(google-explicit-constructor)
+      : data_(status.ok() ? OkStatusWithoutValue() : std::move(status)) {}
 
   bool ok() const { return std::holds_alternative<T>(data_); }
   Status status() const { return ok() ? Status::Ok() : std::get<Status>(data_); }

@@ -93,6 +93,13 @@ Status ValidatePort(std::string_view port, std::string_view domain) {
                  " (must be digits)");
     }
   }
+  // 1..65535, as a port must be; leading zeros are allowed ("05000").
+  const std::size_t first = std::min(port.find_first_not_of('0'), port.size());
+  if (first == port.size() || port.size() - first > 5 ||
+      std::stoi(std::string(port.substr(first))) > 65535) {
+    return Bad("invalid port " + Quote(port) + " in registry domain " + Quote(domain) +
+               " (must be 1 to 65535)");
+  }
   return Status::Ok();
 }
 

@@ -15,7 +15,7 @@ rd_require_bin
 rd_rd --help
 rd_assert_rc "regdigest --help: exit 0" 0
 COMMANDS=(ref resolve inspect compare lock check pin record history drift ratelimit login logout
-  version)
+  version completion help)
 for cmd in "${COMMANDS[@]}"; do
   rd_assert_contains "regdigest --help lists '$cmd'" "$RD_OUT" "$cmd"
 done
@@ -28,11 +28,11 @@ done
 # --- usage errors: exit 2 ---
 rd_rd
 rd_assert_rc "no command: exit 2" 2
-rd_assert_contains "no command: says a subcommand is required" "$RD_ERR" "A subcommand is required"
+rd_assert_contains "no command: says a command is required" "$RD_ERR" "a command is required"
 rd_rd frobnicate
 rd_assert_rc "unknown command: exit 2" 2
-rd_assert_contains "unknown command: names it" "$RD_ERR" 'unknown command "frobnicate"'
-rd_assert_contains "unknown command: points to --help" "$RD_ERR" "Run 'regdigest --help' for usage."
+rd_assert_contains "unknown command: names it" "$RD_ERR" "unknown command 'frobnicate'"
+rd_assert_contains "unknown command: points to help" "$RD_ERR" "Run 'regdigest help' for the list"
 rd_rd resolve --no-such-flag x
 rd_assert_rc "unknown option: exit 2" 2
 rd_assert_contains "unknown option: names it" "$RD_ERR" "--no-such-flag"

@@ -134,7 +134,10 @@ rd_assert_match "tag moved: k8s.yaml:18 drifted old -> new" \
 rd_assert_contains "tag moved: the container line too" "$RD_OUT" "-> $APP_NEW  [k8s.yaml:22]"
 rd_assert_contains "tag moved: the others still ok" "$RD_OUT" "10 ok, 2 drifted"
 pin_check_out="$RD_OUT"
-rd_rd check --files "${FILES[@]}"
+# One file per --files (an option never takes the REF arguments after it).
+files_args=()
+for f in "${FILES[@]}"; do files_args+=(--files "$f"); done
+rd_rd check "${files_args[@]}"
 rd_assert_rc "check --files (alias of pin --check): exit 1" 1
 rd_assert_eq "check --files: the same report as pin --check" "$pin_check_out" "$RD_OUT"
 rd_rd check --file regdigest.lock --files k8s.yaml

@@ -34,6 +34,8 @@ struct Invocation {
   int exit_status = -1;             // the parse's, or the command's when it ran
   GlobalOptions globals;
   std::string out, err;
+  std::vector<std::string> positionals;  // what the chosen command's positional received
+  std::vector<std::string> platforms;    // what its --platform received, one per occurrence
 };
 
 // Parses `args` (without the program name); when `run` and a command was
@@ -50,6 +52,12 @@ Invocation Invoke(const std::vector<std::string>& args, bool run_command) {
   std::ostringstream parse_err;
   result.parse_status =
       ParseCommandLine(app, static_cast<int>(argv.size()), argv.data(), parse_err);
+  for (const CLI::App* sub : app.get_subcommands()) {
+    for (const CLI::Option* option : sub->get_options()) {
+      if (option->get_positional()) result.positionals = option->results();
+      if (option->get_name() == "--platform") result.platforms = option->results();
+    }
+  }
   if (result.parse_status) {
     result.exit_status = *result.parse_status;
   } else if (run_command) {
@@ -67,14 +75,21 @@ TEST_CASE("ParseCommandLine: usage errors exit 2 with a message") {
     std::string error;  // substring of stderr
   };
   const Case cases[] = {
-      {{}, "A subcommand is required"},
-      {{"frobnicate"}, "unknown command \"frobnicate\""},
-      {{"resolve", "--concurrency", "0", "nginx"}, "--concurrency"},
-      {{"resolve", "--concurrency", "65", "nginx"}, "--concurrency"},
-      {{"lock", "--concurrency", "x", "nginx"}, "--concurrency"},
+      {{}, "a command is required"},
+      {{"resolve", "--concurrency", "0", "nginx"}, "--concurrency: '0' is not in 1..64"},
+      {{"resolve", "--concurrency", "65", "nginx"}, "--concurrency: '65' is not in 1..64"},
+      {{"lock", "--concurrency", "x", "nginx"}, "--concurrency: 'x' is not a number (1..64)"},
+      {{"resolve", "--concurrency", "abc", "nginx"}, "--concurrency: 'abc' is not a number"},
       {{"check", "--concurrency", "100"}, "--concurrency"},
-      {{"--retries", "11", "resolve", "nginx"}, "--retries"},
-      {{"--timeout", "0", "resolve", "nginx"}, "--timeout"},
+      {{"--retries", "11", "resolve", "nginx"}, "--retries: '11' is not in 0..10"},
+      {{"--timeout", "0", "resolve", "nginx"}, "--timeout: '0' is not in 0.001..86400"},
+      {{"--timeout", "soon", "resolve", "nginx"}, "--timeout: 'soon' is not a number"},
+      {{"resolve", "--platform", "", "nginx"}, "--platform: must not be empty"},
+      {{"resolve", "--platform=", "nginx"}, "--platform: must not be empty"},
+      {{"inspect", "--platform", "", "nginx"}, "--platform: must not be empty"},
+      {{"lock", "--platform", "", "nginx"}, "--platform: must not be empty"},
+      {{"pin", "--platform", "", "Dockerfile"}, "--platform: must not be empty"},
+      {{"completion", "ksh"}, "ksh"},
       {{"resolve", "--output", "xml", "nginx"}, "--output"},
       {{"check", "--output", "yaml"}, "--output"},
       {{"--ca-file", "/no/such/file.pem", "resolve", "nginx"}, "--ca-file"},
@@ -87,7 +102,90 @@ TEST_CASE("ParseCommandLine: usage errors exit 2 with a message") {
     REQUIRE(got.parse_status.has_value());
     CHECK(*got.parse_status == kExitUsage);
     CHECK(got.err.find(c.error) != std::string::npos);
-    CHECK(got.err.find("Run 'regdigest --help' for usage.") != std::string::npos);
+    CHECK(got.err.find("Run 'regdigest") != std::string::npos);
+    CHECK(got.err.find("Value") == std::string::npos);  // not CLI11's "Value x not in range"
+  }
+}
+
+TEST_CASE("ParseCommandLine: a usage error inside a command points to that command's help") {
+  const Invocation got = Invoke({"lock", "--concurrency", "x", "nginx"}, false);
+  CHECK(got.err.find("Run 'regdigest lock --help' for usage.") != std::string::npos);
+}
+
+TEST_CASE("ParseCommandLine: no option swallows a positional argument") {
+  // Each option takes one value per occurrence; what follows is a REF.
+  using Strings = std::vector<std::string>;
+  struct Case {
+    Strings args;
+    Strings positionals;
+    Strings platforms;
+  };
+  const Case cases[] = {
+      {{"lock", "--platform", "linux/arm64", "nginx"}, {"nginx"}, {"linux/arm64"}},
+      {{"lock", "--platform=linux/arm64", "nginx"}, {"nginx"}, {"linux/arm64"}},
+      {{"lock", "--platform", "linux/arm64", "--platform", "linux/amd64", "nginx", "redis"},
+       {"nginx", "redis"},
+       {"linux/arm64", "linux/amd64"}},
+      {{"lock", "--from", "Dockerfile", "nginx"}, {"nginx"}, {}},
+      {{"lock", "--from=Dockerfile", "nginx"}, {"nginx"}, {}},
+      {{"lock", "nginx", "--from", "a", "--from", "b", "redis"}, {"nginx", "redis"}, {}},
+      {{"record", "--from", "Dockerfile", "nginx"}, {"nginx"}, {}},
+      {{"check", "--files", "Dockerfile", "x@sha256:1"}, {"x@sha256:1"}, {}},
+      {{"resolve", "--platform", "linux/arm64", "nginx"}, {"nginx"}, {"linux/arm64"}},
+      {{"resolve", "--platform=linux/arm64", "nginx"}, {"nginx"}, {"linux/arm64"}},
+      {{"pin", "--platform", "linux/arm64", "Dockerfile"}, {"Dockerfile"}, {"linux/arm64"}},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.args[0]);
+    CAPTURE(c.args[1]);
+    const Invocation got = Invoke(c.args, false);
+    REQUIRE_FALSE(got.parse_status.has_value());
+    CHECK(got.positionals == c.positionals);
+    if (!c.platforms.empty()) CHECK(got.platforms == c.platforms);
+  }
+  // What the commands saw: run them up to their first check of the inputs.
+  const Invocation lock = Invoke({"lock", "--platform", "linux/arm64", "Bad_Repo"}, true);
+  CHECK(lock.err.find("lock needs references") == std::string::npos);
+  CHECK(lock.err.find("Bad_Repo") != std::string::npos);  // REF reached the command
+  CHECK(lock.exit_status == kExitUsage);
+  const Invocation lock_eq = Invoke({"lock", "--platform=linux/arm64", "Bad_Repo"}, true);
+  CHECK(lock_eq.err.find("lock needs references") == std::string::npos);
+  CHECK(lock_eq.err.find("Bad_Repo") != std::string::npos);
+  // check --files F REF: REF is a pinned reference, so "not both" (not "no such file REF").
+  const Invocation check =
+      Invoke({"check", "--files", "Dockerfile", "nginx@sha256:" + std::string(64, 'a')}, true);
+  CHECK(check.exit_status == kExitUsage);
+  CHECK(check.err.find("not both") != std::string::npos);
+}
+
+TEST_CASE("ParseCommandLine: --version prints the version and exits 0") {
+  const Invocation got = Invoke({"--version"}, false);
+  REQUIRE(got.parse_status.has_value());
+  CHECK(*got.parse_status == kExitOk);
+  CHECK(got.out.rfind("regdigest ", 0) == 0);
+  CHECK(got.out.find("libcurl ") != std::string::npos);
+}
+
+TEST_CASE("ParseCommandLine: a mistyped command gets a suggestion") {
+  struct Case {
+    std::string typed;
+    std::string suggestion;  // "" for none
+  };
+  const Case cases[] = {
+      {"reslove", "resolve"}, {"resolv", "resolve"}, {"inpsect", "inspect"},
+      {"chek", "check"},      {"lcok", "lock"},      {"frobnicate", ""},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.typed);
+    const Invocation got = Invoke({c.typed, "nginx"}, false);
+    REQUIRE(got.parse_status.has_value());
+    CHECK(*got.parse_status == kExitUsage);
+    CHECK(got.err.find("unknown command '" + c.typed + "'") != std::string::npos);
+    if (c.suggestion.empty()) {
+      CHECK(got.err.find("did you mean") == std::string::npos);
+    } else {
+      CHECK(got.err.find("did you mean '" + c.suggestion + "'?") != std::string::npos);
+    }
   }
 }
 
@@ -141,7 +239,8 @@ TEST_CASE("commands refuse bad combinations before any request") {
       {{"resolve"}, kExitUsage, "resolve needs references"},
       {{"resolve", "--platform", "linux", "nginx"}, kExitUsage, "--platform:"},
       {{"compare"}, kExitUsage, "compare needs either references"},
-      {{"compare", "--all", "nginx"}, kExitUsage, "compare needs either references"},
+      {{"compare", "--all", "nginx"}, kExitUsage, "not both"},
+      {{"compare", "--all", "--file", "refs.txt"}, kExitUsage, "not both"},
       {{"lock"}, kExitUsage, "lock needs references"},
       {{"lock", "nginx", "--platform", "linux/"}, kExitUsage, "--platform:"},
       {{"check", "nginx@sha256:" + std::string(64, 'a'), "--files", "Dockerfile"},

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -297,7 +298,14 @@ TEST_CASE("CurlTransport logs each exchange without the URL's query") {
     LogCapture log;
     auto response = transport.RoundTrip(request);
     const std::string text = log.text();
-    CHECK_MESSAGE((c.fails ? text.starts_with(c.logged) : text == c.logged), text);
+    std::string
+        debug;  // the -v lines; -vv adds "trace" lines (tests/unit/client/http/test_http_trace.cc)
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) {
+      if (line.starts_with("debug ")) debug += line + "\n";
+    }
+    CHECK_MESSAGE((c.fails ? debug.starts_with(c.logged) : debug == c.logged), text);
+    CHECK(Contains(text, "trace > GET "));
     CHECK(response.ok() == !c.fails);
     CHECK_FALSE(Contains(text, "SECRET"));
     CHECK_FALSE(Contains(text, "?"));

@@ -54,5 +54,37 @@ TEST_CASE("Status: ToString names the code") {
   }
 }
 
+TEST_CASE("Result built from an ok Status is an internal error, never valueless") {
+  // No assert involved: this holds in release builds (NDEBUG) too.
+  const Result<int> from_ok(Status::Ok());
+  CHECK_FALSE(from_ok.ok());
+  CHECK(from_ok.status().code() == StatusCode::kInternal);
+  CHECK(from_ok.status().ToString().find("internal error") == 0);
+  const Result<std::string> from_default{Status()};
+  CHECK_FALSE(from_default.ok());
+  CHECK(from_default.status().code() == StatusCode::kInternal);
+  const Result<int> failed(Status(StatusCode::kNotFound, "x"));
+  CHECK(failed.status().code() == StatusCode::kNotFound);
+  const Result<int> value(7);
+  CHECK(value.ok());
+  CHECK(*value == 7);
+}
+
+TEST_CASE("Status: an unexpected HTTP answer is a registry error, not a transport error") {
+  struct Case {
+    Status status;
+    std::string text;
+  };
+  const Case cases[] = {
+      {Status(StatusCode::kTransport, "app:v1: HTTP 500 Internal Server Error").WithHttpStatus(500),
+       "registry error: app:v1: HTTP 500 Internal Server Error"},
+      {Status(StatusCode::kTransport, "app:v1: HTTP 400 Bad Request").WithHttpStatus(400),
+       "registry error: app:v1: HTTP 400 Bad Request"},
+      {Status(StatusCode::kTransport, "connection refused"), "transport error: connection refused"},
+      {Status(StatusCode::kNotFound, "x").WithHttpStatus(404), "not found: x"},
+  };
+  for (const Case& c : cases) CHECK(c.status.ToString() == c.text);
+}
+
 }  // namespace
 }  // namespace regdigest

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "common/base/display_text.h"
 #include "common/image/media_types.h"
 
 namespace regdigest {
@@ -55,7 +56,7 @@ Status UnsupportedKind(DocumentKind kind, const std::string& what, const std::st
   }
   return Status(
       StatusCode::kProtocol,
-      what + ": not an image index or image manifest (media type \"" + media_type + "\")");
+      what + ": not an image index or image manifest (media type " + Quoted(media_type) + ")");
 }
 
 Reference ByDigest(const Reference& repository, const Digest& digest) {

@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "common/base/display_text.h"
 #include "common/image/media_types.h"
 
 namespace regdigest {
@@ -19,8 +20,6 @@ constexpr std::string_view kSchema1Message = "schema 1 manifests are not support
 Status Protocol(std::string_view document, std::string what) {
   return Status(StatusCode::kProtocol, std::string(document) + ": " + std::move(what));
 }
-
-std::string Quoted(std::string_view key) { return "\"" + std::string(key) + "\""; }
 
 // Parses `body` as a JSON object; kProtocol naming the document otherwise.
 Result<json> ParseObject(std::string_view document, std::string_view body) {

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/base/ascii.h"
+#include "common/base/display_text.h"
 
 namespace regdigest {
 namespace {
@@ -26,7 +27,7 @@ std::string Join(const std::string& path, std::string_view key) {
   return path.empty() ? std::string(key) : path + "." + std::string(key);
 }
 
-std::string QuotedKey(std::string_view key) { return "\"" + std::string(key) + "\""; }
+std::string QuotedKey(std::string_view key) { return Quoted(key); }
 
 Status CheckKeys(const json& obj, const std::string& path,
                  std::initializer_list<std::string_view> known) {
@@ -209,7 +210,7 @@ Result<ToolConfig> ParseToolConfig(std::string_view json_text) {
       RegistrySettings settings;
       if (Status st = ReadRegistry(value, path, settings); !st.ok()) return st;
       if (!config.registries.emplace(domain, std::move(settings)).second) {
-        return Invalid(path, "the registry \"" + domain + "\" is configured twice");
+        return Invalid(path, "the registry " + Quoted(domain) + " is configured twice");
       }
     }
   }

@@ -1,6 +1,7 @@
 #include "cli/commands/command_line.h"
 
 #include "cli/output/exit_status.h"
+#include "common/base/display_text.h"
 #include "common/registry/retry_policy.h"
 
 namespace regdigest {
@@ -58,11 +59,11 @@ std::optional<int> ParseCommandLine(CLI::App& app, int argc, const char* const* 
   } catch (const CLI::ParseError& e) {
     const std::vector<std::string> extra = app.remaining();
     if (app.get_subcommands().empty() && !extra.empty()) {
-      err << "regdigest: unknown command \"" << extra.front() << "\"\n"
+      err << "regdigest: unknown command " << Quoted(extra.front()) << "\n"
           << "Run 'regdigest --help' for usage.\n";
       return kExitUsage;
     }
-    err << "regdigest: " << e.what() << "\n"
+    err << "regdigest: " << DisplayText(e.what(), kMaxMessage) << "\n"
         << "Run 'regdigest --help' for usage.\n";
     return kExitUsage;
   }

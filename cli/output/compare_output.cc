@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "cli/output/exit_status.h"
+#include "common/base/display_text.h"
 #include "common/image/media_types.h"
 
 namespace regdigest {
@@ -47,7 +48,7 @@ std::string CompareJobText(const CompareJob& job) {
     out << "  (rule: " << MatchRuleName(job.comparison.rule) << ")";
   }
   out << "\n        registry: " << job.registry->digest.String() << " ("
-      << MediaTypeShortName(job.registry->media_type) << ")";
+      << DisplayText(MediaTypeShortName(job.registry->media_type)) << ")";
   if (job.registry->platform_digest) {
     out << ", platform manifest " << job.registry->platform_digest->String();
   }
@@ -55,13 +56,13 @@ std::string CompareJobText(const CompareJob& job) {
     out << ", config " << job.registry->config_digest->String();
   }
   if (job.local) {
-    out << "\n        local:    image ID " << job.local->id << " ("
+    out << "\n        local:    image ID " << DisplayText(job.local->id) << " ("
         << ImageStoreName(job.local->store) << " store)";
     for (const std::string& pulled : job.local->repo_digests) {
-      out << "\n                  pulled as " << pulled;
+      out << "\n                  pulled as " << DisplayText(pulled);
     }
   }
-  out << "\n        " << job.comparison.explanation << "\n";
+  out << "\n        " << DisplayText(job.comparison.explanation, kMaxMessage) << "\n";
   return out.str();
 }
 

@@ -6,10 +6,13 @@
 #include "cli/app/logging.h"
 #include "cli/commands/command_line.h"
 #include "cli/output/exit_status.h"
+#include "cli/output/terminal_stream.h"
 #include "common/base/display_text.h"
 
 int main(int argc, char** argv) {
   using namespace regdigest;
+  MakeTerminalSafe(std::cout);  // no raw control byte from any command
+  MakeTerminalSafe(std::cerr);
   try {
     CLI::App app{"regdigest: resolve image tags to digests and explain how they relate"};
     GlobalOptions globals;

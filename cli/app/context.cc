@@ -4,6 +4,8 @@
 #include <iostream>
 
 #include "client/registry/transport_stack.h"
+#include "common/base/display_text.h"
+#include "common/base/url.h"
 
 namespace regdigest {
 
@@ -75,6 +77,8 @@ Result<RegistryContext> MakeRegistryContext(const GlobalOptions& options) {
   return context;
 }
 
-void PrintError(const std::string& message) { std::cerr << "regdigest: " << message << "\n"; }
+void PrintError(const std::string& message) {
+  std::cerr << "regdigest: " << DisplayText(RedactUrlsInText(message), kMaxMessage) << "\n";
+}
 
 }  // namespace regdigest

@@ -9,6 +9,7 @@
 #include "cli/output/check_report.h"
 #include "cli/output/exit_status.h"
 #include "client/history/history_db.h"
+#include "common/base/display_text.h"
 #include "common/base/timestamp.h"
 #include "common/drift/history_timeline.h"
 
@@ -30,8 +31,8 @@ Result<WallTime> WindowStart(const std::string& since, WallTime now) {
   if (time.ok()) return time;
   return Status(StatusCode::kUsage,
                 "--since: expected a duration (90s, 30m, 12h, 7d, 2w) or an "
-                "RFC 3339 time (2026-11-21T00:00:00Z), got \"" +
-                    since + "\"");
+                "RFC 3339 time (2026-11-21T00:00:00Z), got " +
+                    Quoted(since));
 }
 
 // Drifted rows for the changes, oldest first; with `all`, then an ok row for

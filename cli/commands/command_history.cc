@@ -12,6 +12,7 @@
 #include "cli/output/check_report.h"
 #include "cli/output/exit_status.h"
 #include "client/history/history_db.h"
+#include "common/base/display_text.h"
 #include "common/base/timestamp.h"
 #include "common/drift/history_timeline.h"
 
@@ -32,27 +33,30 @@ std::string Plural(std::size_t n, const char* word) {
 
 std::string TimelineText(const Timeline& timeline, std::size_t observations) {
   std::ostringstream out;
-  out << timeline.reference << ": " << Plural(timeline.periods.size(), "digest") << ", "
-      << Plural(timeline.Changes(), "change") << ", " << Plural(observations, "observation")
+  out << DisplayText(timeline.reference) << ": " << Plural(timeline.periods.size(), "digest")
+      << ", " << Plural(timeline.Changes(), "change") << ", " << Plural(observations, "observation")
       << "\n";
   if (!timeline.periods.empty()) {
     std::size_t width = 6;
     for (const TimelinePeriod& period : timeline.periods) {
-      width = std::max(width, period.digest.size());
+      width = std::max(width, DisplayWidth(ColumnText(period.digest)));
     }
     out << std::left << std::setw(static_cast<int>(width) + 2) << "DIGEST" << std::setw(22)
         << "FIRST SEEN" << std::setw(22) << "LAST SEEN"
         << "SEEN\n";
     for (const TimelinePeriod& period : timeline.periods) {
-      out << std::setw(static_cast<int>(width) + 2) << period.digest << std::setw(22)
+      out << PadRight(ColumnText(period.digest), width + 2) << std::setw(22)
           << Time(period.first_seen) << std::setw(22) << Time(period.last_seen)
           << period.observations << "\n";
     }
   }
   if (timeline.last_failure) {
     out << Plural(timeline.failed_observations, "failed observation") << ", the last at "
-        << Time(timeline.last_failure->observed_at) << ": " << timeline.last_failure->status;
-    if (!timeline.last_failure->message.empty()) out << ": " << timeline.last_failure->message;
+        << Time(timeline.last_failure->observed_at) << ": "
+        << DisplayText(timeline.last_failure->status);
+    if (!timeline.last_failure->message.empty()) {
+      out << ": " << DisplayText(timeline.last_failure->message, kMaxMessage);
+    }
     out << "\n";
   }
   return out.str();

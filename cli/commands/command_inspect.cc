@@ -9,6 +9,7 @@
 #include "cli/output/inspect_output.h"
 #include "cli/output/json_output.h"
 #include "client/registry/image_describer.h"
+#include "common/base/display_text.h"
 #include "common/image/reference.h"
 
 namespace regdigest {
@@ -18,7 +19,7 @@ int RunInspect(const GlobalOptions& globals, const std::string& input,
                const std::string& platform_option, OutputFormat format) {
   Result<Reference> reference = Reference::Parse(input);
   if (!reference.ok()) {
-    return PrintFailure(input, reference.status().WithContext("\"" + input + "\""), format);
+    return PrintFailure(input, reference.status().WithContext(Quoted(input)), format);
   }
   std::optional<Platform> platform;
   if (!platform_option.empty()) {

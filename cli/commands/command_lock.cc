@@ -17,6 +17,7 @@
 #include "cli/output/json_output.h"
 #include "client/registry/image_describer.h"
 #include "client/sys/file_io.h"
+#include "common/base/display_text.h"
 #include "common/base/timestamp.h"
 
 namespace regdigest {
@@ -106,7 +107,8 @@ int RunLock(const GlobalOptions& globals, const LockOptions& options) {
   }
   std::vector<LockTarget>& targets = gathered.targets;
   if (targets.empty() && options.from.empty()) {
-    std::cerr << "regdigest: " << options.file << " has no entries; nothing to update\n";
+    std::cerr << "regdigest: " << DisplayText(options.file)
+              << " has no entries; nothing to update\n";
     return kExitOk;
   }
   if (targets.empty()) {

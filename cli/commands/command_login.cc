@@ -98,7 +98,8 @@ int RunLogin(const GlobalOptions& globals, const std::string& registry, const st
     PrintError(saved.ToString());
     return ExitStatusFor(saved.code());
   }
-  std::cout << "Login succeeded for " << domain << " (saved in " << store.path() << ")\n";
+  std::cout << "Login succeeded for " << DisplayText(domain) << " (saved in " << store.path()
+            << ")\n";
   return kExitOk;
 }
 
@@ -112,14 +113,15 @@ int RunLogout(const std::string& registry) {
   DockerCredentialStore store(DockerCredentialStore::DefaultPath());
   Status erased = store.Erase(domain);
   if (erased.code() == StatusCode::kNotFound) {
-    std::cout << "Not logged in to " << domain << "\n";
+    std::cout << "Not logged in to " << DisplayText(domain) << "\n";
     return kExitOk;
   }
   if (!erased.ok()) {
     PrintError(erased.ToString());
     return ExitStatusFor(erased.code());
   }
-  std::cout << "Removed credentials for " << domain << " from " << store.path() << "\n";
+  std::cout << "Removed credentials for " << DisplayText(domain) << " from " << store.path()
+            << "\n";
   return kExitOk;
 }
 

@@ -9,6 +9,7 @@
 #include "cli/commands/commands.h"
 #include "cli/output/exit_status.h"
 #include "cli/output/json_output.h"
+#include "common/base/display_text.h"
 #include "common/image/reference.h"
 #include "common/registry/rate_limit.h"
 
@@ -32,13 +33,13 @@ void PrintText(const Reference& reference, const std::optional<RateLimit>& rate_
     if (seconds % 3600 == 0) std::cout << " (" << seconds / 3600 << " h)";
   }
   std::cout << "\n  remaining: " << number(rate_limit->remaining) << "\n";
-  std::cout << "  source:    " << (rate_limit->source.empty() ? "?" : rate_limit->source) << "\n";
+  std::cout << "  source:    "
+            << (rate_limit->source.empty() ? "?" : DisplayText(rate_limit->source)) << "\n";
 }
 
 int RunRatelimit(const GlobalOptions& globals, const std::string& input, OutputFormat format) {
   Result<Reference> parsed = Reference::Parse(input);
-  if (!parsed.ok())
-    return PrintFailure(input, parsed.status().WithContext("\"" + input + "\""), format);
+  if (!parsed.ok()) return PrintFailure(input, parsed.status().WithContext(Quoted(input)), format);
   const Reference reference = parsed->WithDefaultTag();
   Result<std::unique_ptr<RegistrySession>> session = RegistrySession::Open(globals);
   if (!session.ok()) return PrintFailure(input, session.status(), format);

@@ -12,6 +12,7 @@
 #include "cli/output/exit_status.h"
 #include "client/history/history_db.h"
 #include "client/sys/file_io.h"
+#include "common/base/display_text.h"
 #include "common/drift/lock_file.h"
 #include "common/pin/image_references.h"
 
@@ -69,8 +70,8 @@ Status AddImageFileInputs(const std::vector<std::string>& files,
     if (!found.ok()) return found.status();
     for (const ImageOccurrence& occurrence : *found) {
       if (!occurrence.skipped.empty()) {
-        PrintError(file + ":" + std::to_string(occurrence.line) + ": skipping \"" +
-                   occurrence.text + "\": " + occurrence.skipped);
+        PrintError(file + ":" + std::to_string(occurrence.line) + ": skipping " +
+                   Quoted(occurrence.text) + ": " + occurrence.skipped);
         continue;
       }
       inputs.push_back(ReferenceInput{occurrence.text, file, occurrence.line});

@@ -5,6 +5,7 @@
 #include "cli/commands/commands.h"
 #include "cli/output/exit_status.h"
 #include "cli/output/json_output.h"
+#include "common/base/display_text.h"
 #include "common/image/reference.h"
 
 namespace regdigest {
@@ -22,7 +23,7 @@ nlohmann::ordered_json RefJson(const std::string& input, const Result<Reference>
 }
 
 void PrintRefText(const std::string& input, const Reference& ref) {
-  std::cout << input << "\n"
+  std::cout << DisplayText(input) << "\n"
             << "  name:      " << ref.Name() << "\n"
             << "  domain:    " << ref.domain() << "\n"
             << "  path:      " << ref.path() << "\n"
@@ -43,7 +44,7 @@ int RunRef(const std::vector<std::string>& inputs, OutputFormat format) {
     if (!parsed.ok()) {
       exit_status = WorseExitStatus(exit_status, ExitStatusFor(parsed.status().code()));
       if (format == OutputFormat::kText) {
-        PrintError("\"" + input + "\": " + parsed.status().ToString());
+        PrintError(Quoted(input) + ": " + parsed.status().ToString());
       }
     } else if (format == OutputFormat::kText) {
       PrintRefText(input, *parsed);

@@ -18,6 +18,7 @@
 #include "cli/output/progress_line.h"
 #include "client/engine/docker_engine_client.h"
 #include "client/registry/image_describer.h"
+#include "common/base/display_text.h"
 #include "common/image/reference.h"
 #include "common/registry/rate_limit.h"
 
@@ -153,7 +154,7 @@ void PrintResolution(ResolveRun& run, const Resolution& r) {
     // With --platform, the platform's manifest digest (what to pin for one architecture).
     std::cout << (r.selected ? r.selected->digest : r.result->digest).String() << "\n";
   } else if (r.selected) {
-    std::cout << r.reference->String() << " " << r.selected->platform.String() << " "
+    std::cout << r.reference->String() << " " << DisplayText(r.selected->platform.String()) << " "
               << r.selected->digest.String() << "\n";
   } else {
     std::cout << r.reference->String() << " " << r.result->digest.String() << "\n";

@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "common/base/display_text.h"
 #include "common/pin/pinned_reference.h"
 
 namespace regdigest {
@@ -40,30 +41,30 @@ CheckTarget CheckTargetFromInput(const ReferenceInput& input) {
   fields >> written >> digest_text >> extra;
   target.shown = TagPartOf(written);
   if (!extra.empty()) {
-    return Invalid(std::move(target), "\"" + input.text +
-                                          "\": expected REF@DIGEST or \"REF DIGEST\", "
+    return Invalid(std::move(target), Quoted(input.text) +
+                                          ": expected REF@DIGEST or \"REF DIGEST\", "
                                           "found more than two fields");
   }
   Result<Reference> reference = Reference::Parse(written);
   if (!reference.ok()) {
     return Invalid(std::move(target),
-                   "invalid reference: \"" + written + "\": " + reference.status().message());
+                   "invalid reference: " + Quoted(written) + ": " + reference.status().message());
   }
   std::optional<Digest> expected = reference->digest();
   if (!digest_text.empty()) {
     Result<Digest> digest = Digest::Parse(digest_text);
     if (!digest.ok()) {
       return Invalid(std::move(target),
-                     "invalid digest: \"" + digest_text + "\": " + digest.status().message());
+                     "invalid digest: " + Quoted(digest_text) + ": " + digest.status().message());
     }
     if (expected.has_value() && !(*expected == *digest)) {
-      return Invalid(std::move(target), "\"" + input.text + "\": two different digests");
+      return Invalid(std::move(target), Quoted(input.text) + ": two different digests");
     }
     expected = *digest;
   }
   if (!expected.has_value()) {
-    return Invalid(std::move(target), "\"" + written +
-                                          "\": no digest to check against (write REF@DIGEST, "
+    return Invalid(std::move(target), Quoted(written) +
+                                          ": no digest to check against (write REF@DIGEST, "
                                           "or \"REF DIGEST\" as `regdigest resolve` prints)");
   }
   target.expected = expected;

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "client/sys/file_io.h"
+#include "common/base/display_text.h"
 
 namespace regdigest {
 namespace {
@@ -33,7 +34,7 @@ std::string ReferenceInput::Source() const {
 Result<Reference> ReferenceInput::Parse() const {
   Result<Reference> parsed = Reference::Parse(text);
   if (parsed.ok()) return parsed;
-  return Status(parsed.status().code(), "\"" + text + "\": " + parsed.status().message());
+  return Status(parsed.status().code(), Quoted(text) + ": " + parsed.status().message());
 }
 
 std::string ReferenceInput::ErrorText(const Status& status) const {
@@ -44,6 +45,11 @@ Result<std::vector<ReferenceInput>> ReadReferenceLines(std::istream& in, const s
   std::vector<ReferenceInput> inputs;
   std::string line;
   for (std::size_t number = 1; std::getline(in, line); ++number) {
+    // A binary file would give one junk error per "line": refuse it whole.
+    if (line.find('\0') != std::string::npos) {
+      return Status(StatusCode::kUsage, name + ":" + std::to_string(number) +
+                                            ": NUL byte: not a text file of references");
+    }
     std::string text = Trimmed(line);
     if (text.empty() || text.front() == '#') continue;
     inputs.push_back(ReferenceInput{std::move(text), name, number});

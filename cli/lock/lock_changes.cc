@@ -1,5 +1,7 @@
 #include "cli/lock/lock_changes.h"
 
+#include "common/base/display_text.h"
+
 namespace regdigest {
 
 const char* LockChangeName(LockChange change) {
@@ -43,7 +45,7 @@ std::string LockResultsText(const LockFile& lock, const std::vector<LockTarget>&
     text += std::string(LockChangeName(changes[i])) + " " + entry.reference.String() + " " +
             entry.digest.String() + "\n";
     for (const auto& [name, digest] : entry.platforms) {
-      text += "  " + name + " " + digest.String() + "\n";
+      text += "  " + DisplayText(name) + " " + digest.String() + "\n";
     }
   }
   return text;

@@ -4,6 +4,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "common/base/display_text.h"
+
 namespace regdigest {
 namespace {
 
@@ -68,6 +70,12 @@ std::string GithubEscape(std::string_view text, bool property) {
   return out;
 }
 
+// A workflow command value: capped, GitHub-escaped (so no line break can start
+// a forged command), then the remaining controls escaped for the terminal.
+std::string GithubText(std::string_view text, bool property, std::size_t cap) {
+  return EscapeForTerminal(GithubEscape(CapText(text, cap), property));
+}
+
 }  // namespace
 
 std::string_view CheckStateName(CheckState state) {
@@ -111,23 +119,30 @@ CheckCounts CountStates(const CheckReport& report) {
 }
 
 std::string RenderReportText(const CheckReport& report) {
+  // Every value may come from a file or a registry: escaped, and the
+  // reference column is at most kMaxColumnWidth wide.
   std::size_t state_width = 0, reference_width = 0;
+  std::vector<std::string> references;
+  references.reserve(report.rows.size());
   for (const CheckRow& row : report.rows) {
     state_width = std::max(state_width, CheckStateName(row.state).size());
-    reference_width = std::max(reference_width, row.reference.size());
+    references.push_back(ColumnText(row.reference));
+    reference_width = std::max(reference_width, DisplayWidth(references.back()));
   }
   std::ostringstream out;
-  for (const CheckRow& row : report.rows) {
+  for (std::size_t i = 0; i < report.rows.size(); ++i) {
+    const CheckRow& row = report.rows[i];
     std::string line = std::string(CheckStateName(row.state));
     line.resize(state_width + 2, ' ');
-    std::string reference = row.reference;
-    reference.resize(reference_width + 2, ' ');
-    line += reference;
-    line += row.state == CheckState::kError ? row.message : Transition(row);
-    if (row.state != CheckState::kError && !row.message.empty()) line += " (" + row.message + ")";
-    if (!row.changed_at.empty()) line += " at " + row.changed_at;
+    line += PadRight(references[i], reference_width + 2);
+    line += row.state == CheckState::kError ? DisplayText(row.message, kMaxMessage)
+                                            : DisplayText(Transition(row));
+    if (row.state != CheckState::kError && !row.message.empty()) {
+      line += " (" + DisplayText(row.message, kMaxMessage) + ")";
+    }
+    if (!row.changed_at.empty()) line += " at " + DisplayText(row.changed_at);
     const std::string where = Location(row);
-    if (!where.empty()) line += "  [" + where + "]";
+    if (!where.empty()) line += "  [" + DisplayText(where) + "]";
     while (!line.empty() && line.back() == ' ') line.pop_back();
     out << line << "\n";
   }
@@ -181,21 +196,22 @@ std::string RenderReportJunit(const CheckReport& report) {
   // A reference that changed twice gives two rows: the time keeps their names apart.
   for (const CheckRow& row : report.rows) {
     out << "    <testcase classname=\"" << XmlEscape(suite) << "\" name=\""
-        << XmlEscape(row.changed_at.empty() ? row.reference
-                                            : row.reference + " changed at " + row.changed_at)
+        << XmlEscape(row.changed_at.empty() ? CapText(row.reference, kDisplayCap)
+                                            : CapText(row.reference, kDisplayCap) + " changed at " +
+                                                  CapText(row.changed_at, kDisplayCap))
         << "\"";
-    if (!row.file.empty()) out << " file=\"" << XmlEscape(row.file) << "\"";
+    if (!row.file.empty()) out << " file=\"" << XmlEscape(CapText(row.file, kDisplayCap)) << "\"";
     if (row.line > 0) out << " line=\"" << row.line << "\"";
     if (row.state == CheckState::kOk) {
       out << "/>\n";
       continue;
     }
-    const std::string message = RowMessage(row);
+    const std::string message = CapText(RowMessage(row), kMaxMessage);
     const char* element = row.state == CheckState::kError ? "error" : "failure";
     out << ">\n      <" << element << " type=\"" << CheckStateName(row.state) << "\" message=\""
         << XmlEscape(message) << "\">" << XmlEscape(message);
     const std::string where = Location(row);
-    if (!where.empty()) out << "\n" << XmlEscape(where);
+    if (!where.empty()) out << "\n" << XmlEscape(CapText(where, kDisplayCap));
     out << "</" << element << ">\n    </testcase>\n";
   }
   out << "  </testsuite>\n</testsuites>\n";
@@ -208,12 +224,14 @@ std::string RenderReportGithub(const CheckReport& report) {
     const bool ok = row.state == CheckState::kOk;
     out << (ok ? "::notice " : "::error ");
     std::vector<std::string> properties;
-    if (!row.file.empty()) properties.push_back("file=" + GithubEscape(row.file, true));
+    if (!row.file.empty()) {
+      properties.push_back("file=" + GithubText(row.file, true, kDisplayCap));
+    }
     if (row.line > 0) properties.push_back("line=" + std::to_string(row.line));
     properties.push_back("title=" +
                          GithubEscape("regdigest " + std::string(CheckStateName(row.state)), true));
     for (std::size_t i = 0; i < properties.size(); ++i) out << (i > 0 ? "," : "") << properties[i];
-    out << "::" << GithubEscape(RowMessage(row), false) << "\n";
+    out << "::" << GithubText(RowMessage(row), false, kMaxMessage) << "\n";
   }
   const CheckCounts counts = CountStates(report);
   out << report.rows.size() << " checked: " << counts.ok << " ok, " << counts.drifted
@@ -234,36 +252,6 @@ std::string RenderReport(const CheckReport& report, ReportFormat format) {
       break;
   }
   return RenderReportText(report);
-}
-
-std::string XmlEscape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        // XML 1.0 allows only tab, LF and CR below 0x20.
-        if (byte < 0x20 && c != '\t' && c != '\n' && c != '\r') break;
-        out += c;
-    }
-  }
-  return out;
 }
 
 }  // namespace regdigest

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "cli/output/xml_escape.h"
+
 namespace regdigest {
 
 enum class CheckState {
@@ -58,8 +60,5 @@ std::string RenderReportJunit(const CheckReport& report);
 // file= and line= when known; values escaped as the runner expects.
 std::string RenderReportGithub(const CheckReport& report);
 std::string RenderReport(const CheckReport& report, ReportFormat format);
-
-// Escapes &, <, >, " and ' for XML text and attributes; drops characters XML 1.0 forbids.
-std::string XmlEscape(std::string_view text);
 
 }  // namespace regdigest

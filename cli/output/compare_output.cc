@@ -63,7 +63,7 @@ std::string CompareJobText(const CompareJob& job) {
   }
   if (job.registry) {
     out << "\n        registry: " << job.registry->digest.String() << " ("
-        << MediaTypeShortName(job.registry->media_type) << ")";
+        << DisplayText(MediaTypeShortName(job.registry->media_type)) << ")";
     if (job.registry->platform_digest) {
       out << ", platform manifest " << job.registry->platform_digest->String();
     }
@@ -74,19 +74,18 @@ std::string CompareJobText(const CompareJob& job) {
     out << "\n        registry: (not asked)";
   }
   if (job.local) {
-    out << "\n        local:    image ID " << EscapeForTerminal(job.local->id) << " ("
+    out << "\n        local:    image ID " << DisplayText(job.local->id) << " ("
         << LocalEngineText(*job.local) << ")";
     // Podman lists every name with every digest: say which one it stored.
     const bool podman = job.local->engine == EngineKind::kPodman;
     for (const std::string& entry : job.local->repo_digests) {
-      out << "\n                  " << (podman ? "listed as " : "pulled as ")
-          << EscapeForTerminal(entry);
+      out << "\n                  " << (podman ? "listed as " : "pulled as ") << DisplayText(entry);
     }
     if (podman && job.local->engine_digest) {
       out << "\n                  Podman's digest " << job.local->engine_digest->String();
     }
   }
-  out << "\n        " << job.comparison.explanation << "\n";
+  out << "\n        " << DisplayText(job.comparison.explanation, kMaxMessage) << "\n";
   return out.str();
 }
 

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "common/base/display_text.h"
 #include "common/image/media_types.h"
 
 namespace regdigest {
@@ -14,7 +15,7 @@ std::string MediaTypeTitle(std::string_view media_type) {
   if (base == kDockerManifestList) return "Docker manifest list";
   if (base == kOciImageManifest) return "OCI image manifest";
   if (base == kDockerManifestV2) return "Docker image manifest";
-  return base.empty() ? "unknown media type" : base;
+  return base.empty() ? "unknown media type" : DisplayText(base);
 }
 
 std::string HumanSize(int64_t bytes) {
@@ -34,10 +35,10 @@ std::string HumanSize(int64_t bytes) {
 std::string ShortTime(const std::string& created) {
   if (created.empty()) return "(not recorded)";
   const size_t dot = created.find('.');
-  if (dot == std::string::npos) return created;
+  if (dot == std::string::npos) return DisplayText(created);
   size_t end = dot + 1;
   while (end < created.size() && std::isdigit(static_cast<unsigned char>(created[end]))) ++end;
-  return created.substr(0, dot) + created.substr(end);
+  return DisplayText(created.substr(0, dot) + created.substr(end));
 }
 
 namespace {
@@ -55,8 +56,8 @@ void PrintImageDetails(std::ostream& out, const std::string& indent, const Platf
       << " compressed\n";
   out << indent << "created   " << ShortTime(image.created) << "\n";
   if (!image.config_platform.Matches(image.platform)) {
-    out << indent << "warning   the config says " << image.config_platform.String()
-        << ", the index says " << image.platform.String() << "\n";
+    out << indent << "warning   the config says " << DisplayText(image.config_platform.String())
+        << ", the index says " << DisplayText(image.platform.String()) << "\n";
   }
 }
 
@@ -70,7 +71,8 @@ void PrintIndexTree(std::ostream& out, const ImageDescription& d) {
   for (size_t i = 0; i < d.index_entries.size(); ++i) {
     const Descriptor& entry = d.index_entries[i];
     const bool last = i + 1 == d.index_entries.size();
-    const std::string platform = entry.platform ? entry.platform->String() : "(no platform)";
+    const std::string platform =
+        entry.platform ? DisplayText(entry.platform->String()) : "(no platform)";
     out << "   " << (last ? "└─ " : "├─ ") << platform << "\n";
     const std::string indent = std::string("   ") + (last ? "  " : "│ ") + "   ";
     out << indent << "manifest  " << entry.digest.String() << "  ("
@@ -88,7 +90,7 @@ void PrintIndexTree(std::ostream& out, const ImageDescription& d) {
 void PrintManifestTree(std::ostream& out, const ImageDescription& d) {
   const PlatformImage& image = d.platforms.front();
   out << "└─ manifest  " << d.digest.String() << "  (" << MediaTypeTitle(d.media_type) << ", "
-      << image.platform.String() << ", single platform)\n";
+      << DisplayText(image.platform.String()) << ", single platform)\n";
   PrintImageDetails(out, "     ", image);
   out << "\npin by:   " << d.reference.Name() << "@" << d.digest.String()
       << " (single-platform image)\n";

@@ -11,6 +11,7 @@
 #include "cli/app/registry_session.h"
 #include "client/registry/image_describer.h"
 #include "client/sys/file_io.h"
+#include "common/base/display_text.h"
 
 namespace regdigest {
 
@@ -58,9 +59,9 @@ void WarnSkipped(const std::vector<PinFile>& files) {
 Result<Reference> ParseWrittenReference(const PinFile& file, const ImageOccurrence& occurrence) {
   Result<Reference> reference = Reference::Parse(occurrence.text);
   if (reference.ok()) return reference;
-  return Status(reference.status().code(), PlaceOf(file, occurrence) + ": invalid reference: \"" +
-                                               occurrence.text +
-                                               "\": " + reference.status().message());
+  return Status(reference.status().code(), PlaceOf(file, occurrence) +
+                                               ": invalid reference: " + Quoted(occurrence.text) +
+                                               ": " + reference.status().message());
 }
 
 Result<std::vector<Result<Digest>>> ResolveCurrentDigests(const GlobalOptions& globals,

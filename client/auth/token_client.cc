@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "common/base/base64.h"
+#include "common/base/display_text.h"
 #include "common/base/url.h"
 
 namespace regdigest {
@@ -99,7 +100,7 @@ Result<TokenResponse> FetchToken(Transport& transport, const Challenge& bearer,
                                    : realm_text.substr(0, std::min<size_t>(colon, 16));
     return Status(StatusCode::kProtocol,
                   "registry " + registry_name + " named an unusable token realm" +
-                      (scheme.empty() ? std::string() : " (scheme \"" + scheme + "\")") +
+                      (scheme.empty() ? std::string() : " (scheme " + Quoted(scheme) + ")") +
                       ": only absolute http(s) URLs are accepted");
   }
   if (realm->scheme == "http" && require_https_realm && !IsLoopbackHost(realm->host)) {

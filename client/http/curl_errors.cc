@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cerrno>
 
+#include "common/base/display_text.h"
+
 namespace regdigest {
 
 namespace {
@@ -77,8 +79,8 @@ Status DescribeFailure(const CurlFailure& failure, CURL* handle, const std::stri
       return Status(StatusCode::kTransport,
                     "TLS certificate verification failed for " + origin + ": " + detail);
     case CURLE_SSL_CACERT_BADFILE:
-      return Status(StatusCode::kTransport, "cannot load the CA certificate bundle \"" +
-                                                failure.ca_file + "\" for " + origin + ": " +
+      return Status(StatusCode::kTransport, "cannot load the CA certificate bundle " +
+                                                Quoted(failure.ca_file) + " for " + origin + ": " +
                                                 detail);
     case CURLE_SSL_CONNECT_ERROR:
       if (AnsweredInPlainText(detail)) {

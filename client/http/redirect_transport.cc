@@ -35,13 +35,14 @@ Result<HttpResponse> RedirectTransport::RoundTrip(const HttpRequest& request) {
     if (hops >= max_redirects_) {
       return Status(StatusCode::kTransport, "too many redirects (more than " +
                                                 std::to_string(max_redirects_) + ") from " +
-                                                original->String())
+                                                original->StringWithoutQuery())
           .WithHttpStatus(response->status);
     }
     Result<Url> next = ResolveLocation(current_url, *location);
     if (!next.ok()) {
-      return Status(StatusCode::kTransport, "cannot follow redirect from " + current_url.String() +
-                                                ": " + next.status().message())
+      return Status(StatusCode::kTransport, "cannot follow redirect from " +
+                                                current_url.StringWithoutQuery() + ": " +
+                                                RedactUrlsInText(next.status().message()))
           .WithHttpStatus(response->status);
     }
     if (current_url.scheme == "https" && next->scheme == "http") {

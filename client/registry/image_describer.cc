@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "common/base/display_text.h"
 #include "common/image/media_types.h"
 
 namespace regdigest {

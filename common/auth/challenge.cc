@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "common/base/ascii.h"
+#include "common/base/display_text.h"
 
 namespace regdigest {
 namespace {
@@ -76,13 +77,8 @@ class HeaderParser {
   }
 
   Status Error(std::string what) const {
-    std::string shown(s_.substr(0, 200));
-    if (s_.size() > 200) shown += "...";
-    for (char& c : shown) {
-      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
-    }
-    return Status(StatusCode::kInvalidArgument, "invalid WWW-Authenticate header \"" + shown +
-                                                    "\": " + what + " at offset " +
+    return Status(StatusCode::kInvalidArgument, "invalid WWW-Authenticate header " + Quoted(s_) +
+                                                    ": " + what + " at offset " +
                                                     std::to_string(pos_));
   }
 
@@ -94,8 +90,7 @@ class HeaderParser {
     challenge.scheme = AsciiLower(scheme);
     if (AtEnd() || Peek() == ',') return Status::Ok();
     if (!IsSpace(Peek())) {
-      if (Peek() == '=')
-        return Error("missing auth scheme before parameter \"" + std::string(scheme) + "\"");
+      if (Peek() == '=') return Error("missing auth scheme before parameter " + Quoted(scheme));
       return Error(std::string("unexpected character '") + Peek() + "' after auth scheme");
     }
     SkipSpace();
@@ -141,7 +136,7 @@ class HeaderParser {
       }
       SkipSpace();
       if (AtEnd() || Peek() != '=') {
-        return Error("expected '=' after parameter \"" + std::string(name) + "\"");
+        return Error("expected '=' after parameter " + Quoted(name));
       }
       ++pos_;
       SkipSpace();

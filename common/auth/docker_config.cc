@@ -4,6 +4,7 @@
 
 #include "common/base/ascii.h"
 #include "common/base/base64.h"
+#include "common/base/display_text.h"
 
 namespace regdigest {
 namespace {
@@ -26,8 +27,6 @@ bool IsBlank(std::string_view text) {
 Status Invalid(std::string what) {
   return Status(StatusCode::kInvalidArgument, "docker config: " + std::move(what));
 }
-
-std::string Quoted(std::string_view key) { return "\"" + std::string(key) + "\""; }
 
 // Parses JSON text without ever echoing its content (it holds credentials).
 template <typename Json>

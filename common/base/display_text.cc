@@ -1,12 +1,12 @@
 #include "common/base/display_text.h"
 
+#include <algorithm>
 #include <cstdint>
+#include <utility>
+#include <vector>
 
 namespace regdigest {
-namespace {
 
-// The length of the valid UTF-8 sequence at text[i], or 0 when it is not one
-// (overlong forms, surrogates and values above U+10FFFF are invalid).
 std::size_t Utf8SequenceLength(std::string_view text, std::size_t i) {
   const auto byte = [&](std::size_t k) { return static_cast<std::uint8_t>(text[k]); };
   const std::uint8_t b0 = byte(i);
@@ -32,6 +32,8 @@ std::size_t Utf8SequenceLength(std::string_view text, std::size_t i) {
   }
   return length;
 }
+
+namespace {
 
 // C1 controls (U+0080-U+009F) and the bidirectional embeddings, overrides and
 // isolates (U+202A-U+202E, U+2066-U+2069), which reorder what a terminal shows.
@@ -89,15 +91,73 @@ std::string EscapeForTerminal(std::string_view text) {
   return out;
 }
 
-std::string DisplayText(std::string_view text, std::size_t cap) {
-  if (text.size() <= cap) return EscapeForTerminal(text);
+namespace {
+
+std::size_t CutPoint(std::string_view text, std::size_t cap) {
   std::size_t cut = cap;
   // Back up over UTF-8 continuation bytes so no character is split (at most 3).
   for (int k = 0; k < 3 && cut > 0 && (static_cast<std::uint8_t>(text[cut]) & 0xC0) == 0x80; ++k) {
     --cut;
   }
-  return EscapeForTerminal(text.substr(0, cut)) + "\xE2\x80\xA6 (" + std::to_string(text.size()) +
-         " bytes)";
+  return cut;
+}
+
+std::string CutSuffix(std::size_t size) {
+  return "\xE2\x80\xA6 (" + std::to_string(size) + " bytes)";
+}
+
+}  // namespace
+
+std::string DisplayText(std::string_view text, std::size_t cap) {
+  if (text.size() <= cap) return EscapeForTerminal(text);
+  return EscapeForTerminal(text.substr(0, CutPoint(text, cap))) + CutSuffix(text.size());
+}
+
+std::string CapText(std::string_view text, std::size_t cap) {
+  if (text.size() <= cap) return std::string(text);
+  return std::string(text.substr(0, CutPoint(text, cap))) + CutSuffix(text.size());
+}
+
+std::string Quoted(std::string_view text, std::size_t cap) {
+  return "\"" + DisplayText(text, cap) + "\"";
+}
+
+std::size_t DisplayWidth(std::string_view safe_text) {
+  std::size_t width = 0;
+  for (const char c : safe_text) {
+    if ((static_cast<std::uint8_t>(c) & 0xC0) != 0x80) ++width;
+  }
+  return width;
+}
+
+std::string ColumnText(std::string_view text, std::size_t width) {
+  // Escape one character (or invalid byte) at a time, so a cut never splits
+  // an escape; `fits` remembers where the text stood at each character.
+  std::string out;
+  std::vector<std::pair<std::size_t, std::size_t>> fits;  // (out size, width) before each
+  std::size_t used = 0, i = 0;
+  while (i < text.size()) {
+    const auto b = static_cast<std::uint8_t>(text[i]);
+    const std::size_t length = b < 0x80 ? 1 : std::max<std::size_t>(Utf8SequenceLength(text, i), 1);
+    const std::string unit = EscapeForTerminal(text.substr(i, length));
+    fits.emplace_back(out.size(), used);
+    used += DisplayWidth(unit);
+    out += unit;
+    i += length;
+    if (used <= width) continue;
+    // Too wide: drop characters until "…" fits too.
+    while (!fits.empty() && fits.back().second + 1 > width) fits.pop_back();
+    if (fits.empty()) return "";
+    out.resize(fits.back().first);
+    return out + "\xE2\x80\xA6";
+  }
+  return out;
+}
+
+std::string PadRight(std::string safe_text, std::size_t width) {
+  const std::size_t current = DisplayWidth(safe_text);
+  if (current < width) safe_text.append(width - current, ' ');
+  return safe_text;
 }
 
 }  // namespace regdigest

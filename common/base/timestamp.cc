@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <limits>
 
+#include "common/base/display_text.h"
+
 namespace regdigest {
 namespace {
 
@@ -24,7 +26,7 @@ bool ReadDigits(std::string_view text, std::size_t pos, std::size_t width, int& 
 
 Status InvalidTime(std::string_view text, std::string_view why) {
   return Status(StatusCode::kInvalidArgument,
-                "invalid RFC 3339 time \"" + std::string(text) + "\": " + std::string(why));
+                "invalid RFC 3339 time " + Quoted(text) + ": " + std::string(why));
 }
 
 }  // namespace
@@ -107,8 +109,8 @@ Result<WallTime> ParseRfc3339(std::string_view text) {
 Result<std::chrono::seconds> ParseDurationSpec(std::string_view text) {
   const auto invalid = [&text] {
     return Status(StatusCode::kInvalidArgument,
-                  "invalid duration \"" + std::string(text) +
-                      "\": expected a positive number and a unit s, m, h, d or w (e.g. 7d)");
+                  "invalid duration " + Quoted(text) +
+                      ": expected a positive number and a unit s, m, h, d or w (e.g. 7d)");
   };
   if (text.size() < 2) return invalid();
   long long count = 0;

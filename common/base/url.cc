@@ -3,17 +3,19 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
 #include "common/base/ascii.h"
+#include "common/base/display_text.h"
 
 namespace regdigest {
 namespace {
 
 Status Bad(std::string message) { return Status(StatusCode::kInvalidArgument, std::move(message)); }
 
-std::string Quote(std::string_view s) { return "\"" + std::string(s) + "\""; }
+std::string Quote(std::string_view s) { return Quoted(s); }
 
 bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
@@ -238,6 +240,34 @@ std::string PercentEncode(std::string_view value) {
 
 bool SameOrigin(const Url& a, const Url& b) {
   return a.scheme == b.scheme && a.host == b.host && a.EffectivePort() == b.EffectivePort();
+}
+
+std::string UrlForDisplay(std::string_view url) {
+  std::string_view rest = url.substr(0, url.find_first_of("?#"));
+  const std::size_t scheme_end = rest.find("://");
+  const std::size_t authority_begin = scheme_end == std::string_view::npos ? 0 : scheme_end + 3;
+  const std::size_t authority_end = std::min(rest.find('/', authority_begin), rest.size());
+  const std::size_t at = rest.substr(0, authority_end).rfind('@');
+  if (at == std::string_view::npos || at < authority_begin) return std::string(rest);
+  return std::string(rest.substr(0, authority_begin)) + std::string(rest.substr(at + 1));
+}
+
+std::string RedactUrlsInText(std::string_view text) {
+  const std::string lower = AsciiLower(text);  // schemes are case-insensitive
+  std::string out;
+  out.reserve(text.size());
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const std::size_t start = std::min(lower.find("http://", i), lower.find("https://", i));
+    if (start == std::string::npos) break;
+    out.append(text.substr(i, start - i));
+    std::size_t end = text.find_first_of(" \t\r\n\"'<>`", start);
+    if (end == std::string_view::npos) end = text.size();
+    out += UrlForDisplay(text.substr(start, end - start));
+    i = end;
+  }
+  if (i < text.size()) out.append(text.substr(i));
+  return out;
 }
 
 }  // namespace regdigest

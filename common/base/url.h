@@ -66,4 +66,14 @@ std::string PercentEncode(std::string_view value);
 // Same scheme, host and effective port.
 bool SameOrigin(const Url& a, const Url& b);
 
+// What a message or a log line shows of a URL given as text (a Location
+// header, a configured endpoint): no user info, no query, no fragment, so a
+// presigned storage URL's signature or a password never reaches the terminal.
+std::string UrlForDisplay(std::string_view url);
+
+// `text` with every http:// or https:// URL in it passed through
+// UrlForDisplay (a URL ends at whitespace, a quote or one of <>`). The last
+// line of defense for messages and logs that may quote a URL.
+std::string RedactUrlsInText(std::string_view text);
+
 }  // namespace regdigest

@@ -76,8 +76,8 @@ TextLayout ScanLayout(std::string_view text) {
       const bool is_key = next != std::string_view::npos && text[next] == ':' && !stack.empty();
       if (!is_key) continue;
       if (!stack.back().keys.insert(token).second && !layout.duplicate_key) {
-        layout.duplicate_key = Invalid("line " + std::to_string(line) + ": duplicate key \"" +
-                                       std::string(token) + "\"");
+        layout.duplicate_key =
+            Invalid("line " + std::to_string(line) + ": duplicate key " + Quoted(token));
       }
       if (token == "reference" && in_entry_object() && !entry_has_line) {
         layout.entry_lines.back() = line;
@@ -107,7 +107,7 @@ Result<LockEntry> ParseEntry(const Json& json) {
   static const std::set<std::string> kKnown = {"reference", "digest", "mediaType", "platforms",
                                                "resolvedAt"};
   for (const auto& item : json.items()) {
-    if (kKnown.count(item.key()) == 0) return Invalid("unknown field \"" + item.key() + "\"");
+    if (kKnown.count(item.key()) == 0) return Invalid("unknown field " + Quoted(item.key()));
   }
   Result<std::string> reference_text = RequiredString(json, "reference");
   if (!reference_text.ok()) return reference_text.status();
@@ -117,8 +117,8 @@ Result<LockEntry> ParseEntry(const Json& json) {
     return Invalid("reference: " + reference.status().ToString());
   }
   if (reference->digest()) {
-    return Invalid("reference \"" + *reference_text +
-                   "\" must not include a digest (the digest belongs in \"digest\")");
+    return Invalid("reference " + Quoted(*reference_text) +
+                   " must not include a digest (the digest belongs in \"digest\")");
   }
   Result<std::string> digest_text = RequiredString(json, "digest");
   if (!digest_text.ok()) return digest_text.status();
@@ -142,7 +142,7 @@ Result<LockEntry> ParseEntry(const Json& json) {
   if (auto it = json.find("platforms"); it != json.end()) {
     if (!it->is_object()) return Invalid("\"platforms\" must be an object");
     for (const auto& item : it->items()) {
-      const std::string where = "platforms[\"" + item.key() + "\"]";
+      const std::string where = "platforms[" + Quoted(item.key()) + "]";
       if (Result<Platform> platform = Platform::Parse(item.key()); !platform.ok()) {
         return platform.status().WithContext(where);
       }
@@ -221,7 +221,7 @@ Result<LockFile> ParseLockFile(std::string_view text) {
   if (!version.ok()) return version.status();
   for (const auto& item : root->items()) {
     if (item.key() != "version" && item.key() != "entries") {
-      return Invalid("unknown field \"" + item.key() + "\"");
+      return Invalid("unknown field " + Quoted(item.key()));
     }
   }
   const TextLayout layout = ScanLayout(text);

@@ -3,6 +3,8 @@
 #include <cctype>
 #include <string>
 
+#include "common/base/display_text.h"
+
 namespace regdigest {
 namespace {
 
@@ -10,7 +12,7 @@ constexpr std::string_view kDefaultTcpPort = "2375";
 
 Status Bad(std::string_view value, std::string what) {
   return Status(StatusCode::kInvalidArgument,
-                "DOCKER_HOST \"" + std::string(value) + "\" " + std::move(what));
+                "DOCKER_HOST " + Quoted(value) + " " + std::move(what));
 }
 
 DockerHost UnixHost(std::string_view path) {
@@ -72,10 +74,10 @@ Result<DockerHost> TcpHost(std::string_view value, std::string_view authority) {
     if (port.empty()) return Bad(value, "has an empty port");
   }
   if (!IsHostName(host)) {
-    return Bad(value, "has an invalid host \"" + std::string(host) + "\"");
+    return Bad(value, "has an invalid host " + Quoted(host));
   }
   if (!port.empty() && !IsPort(port)) {
-    return Bad(value, "has an invalid port \"" + std::string(port) + "\"");
+    return Bad(value, "has an invalid port " + Quoted(port));
   }
   // Like the docker CLI, an empty host means localhost.
   std::string address = host.empty() ? "localhost" : std::string(host);

@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <string>
 
+#include "common/base/display_text.h"
+
 namespace regdigest {
 namespace {
 
@@ -49,7 +51,7 @@ Result<Digest> Digest::Parse(std::string_view text) {
   const std::string_view hex = text.substr(colon + 1);
   const size_t want = HexLengthFor(algorithm);
   if (want == 0) {
-    return Invalid("unsupported digest algorithm \"" + std::string(algorithm) + "\"");
+    return Invalid("unsupported digest algorithm " + Quoted(algorithm));
   }
   if (hex.size() != want) {
     return Invalid(std::string(algorithm) + " digest must have " + std::to_string(want) +

@@ -23,8 +23,6 @@ Status Protocol(std::string_view document, std::string what) {
   return Status(StatusCode::kProtocol, std::string(document) + ": " + std::move(what));
 }
 
-std::string Quoted(std::string_view key) { return "\"" + std::string(key) + "\""; }
-
 // Parses `body` as a JSON object; kProtocol naming the document otherwise.
 Result<json> ParseObject(std::string_view document, std::string_view body) {
   json doc = json::parse(body, nullptr, /*allow_exceptions=*/false);

@@ -4,13 +4,13 @@
 #include <vector>
 
 #include "common/base/ascii.h"
+#include "common/base/display_text.h"
 
 namespace regdigest {
 namespace {
 
 Status Bad(std::string_view text, std::string what) {
-  return Status(StatusCode::kInvalidArgument,
-                "platform \"" + std::string(text) + "\" " + std::move(what));
+  return Status(StatusCode::kInvalidArgument, "platform " + Quoted(text) + " " + std::move(what));
 }
 
 bool IsPlatformChar(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; }
@@ -39,9 +39,8 @@ Result<Platform> Platform::Parse(std::string_view text) {
     if (parts[i].empty()) return Bad(text, std::string("has an empty ") + kNames[i]);
     for (char c : parts[i]) {
       if (!IsPlatformChar(c)) {
-        return Bad(text, std::string("has an invalid ") + kNames[i] + " \"" +
-                             std::string(parts[i]) +
-                             "\": only lowercase letters, digits and _ are allowed");
+        return Bad(text, std::string("has an invalid ") + kNames[i] + " " + Quoted(parts[i]) +
+                             ": only lowercase letters, digits and _ are allowed");
       }
     }
   }

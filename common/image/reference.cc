@@ -17,6 +17,8 @@
 #include <optional>
 #include <string>
 
+#include "common/base/display_text.h"
+
 namespace regdigest {
 namespace {
 
@@ -29,18 +31,11 @@ Status Bad(std::string message) {
   return Status(StatusCode::kInvalidReference, std::move(message));
 }
 
-// "text" in double quotes, shortened when very long so messages stay readable.
+// "text" in double quotes, escaped and shortened when very long so messages
+// stay readable and safe to print.
 std::string Quote(std::string_view text) {
   constexpr size_t kMaxShown = 80;
-  std::string out = "\"";
-  if (text.size() > kMaxShown) {
-    out.append(text.substr(0, kMaxShown - 3));
-    out += "...";
-  } else {
-    out.append(text);
-  }
-  out += '"';
-  return out;
+  return Quoted(text, kMaxShown);
 }
 
 std::string QuoteChar(char c) {

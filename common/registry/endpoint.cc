@@ -2,16 +2,18 @@
 
 #include <cerrno>
 
+#include "common/base/display_text.h"
+
 namespace regdigest {
 namespace {
 
 // The spec as error messages may show it: user information (user:password@) hidden.
 std::string Shown(std::string_view spec) {
   const size_t at = spec.find('@');
-  if (at == std::string_view::npos) return std::string(spec);
+  if (at == std::string_view::npos) return DisplayText(spec);
   const size_t scheme = spec.find("://");
   const size_t start = (scheme == std::string_view::npos || scheme > at) ? 0 : scheme + 3;
-  return std::string(spec.substr(0, start)) + "***" + std::string(spec.substr(at));
+  return DisplayText(std::string(spec.substr(0, start)) + "***" + std::string(spec.substr(at)));
 }
 
 // Builds one endpoint from "host[:port]" or "scheme://host[:port]".

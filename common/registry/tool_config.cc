@@ -27,7 +27,7 @@ std::string Join(const std::string& path, std::string_view key) {
   return path.empty() ? std::string(key) : path + "." + std::string(key);
 }
 
-std::string QuotedKey(std::string_view key) { return "\"" + std::string(key) + "\""; }
+std::string QuotedKey(std::string_view key) { return Quoted(key); }
 
 // A registry as --insecure-registry takes it: host[:port].
 bool IsDomainKey(std::string_view domain) {
@@ -216,7 +216,7 @@ Result<ToolConfig> ParseToolConfig(std::string_view json_text) {
       RegistrySettings settings;
       if (Status st = ReadRegistry(value, path, settings); !st.ok()) return st;
       if (!config.registries.emplace(domain, std::move(settings)).second) {
-        return Invalid(path, "the registry \"" + domain + "\" is configured twice");
+        return Invalid(path, "the registry " + Quoted(domain) + " is configured twice");
       }
     }
   }

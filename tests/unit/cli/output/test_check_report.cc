@@ -2,10 +2,12 @@
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "cli/output/check_report.h"
+#include "common/base/display_text.h"
 
 namespace regdigest {
 namespace {
@@ -152,7 +154,7 @@ TEST_CASE("RenderReportGithub") {
   }
 }
 
-TEST_CASE("RenderReport picks the format and XmlEscape drops forbidden characters") {
+TEST_CASE("RenderReport picks the format and XmlEscape replaces forbidden characters") {
   const CheckReport report = SampleReport();
   CHECK(RenderReport(report, ReportFormat::kText) == RenderReportText(report));
   CHECK(RenderReport(report, ReportFormat::kJson) == RenderReportJson(report));
@@ -160,8 +162,74 @@ TEST_CASE("RenderReport picks the format and XmlEscape drops forbidden character
   CHECK(RenderReport(report, ReportFormat::kGithub) == RenderReportGithub(report));
   CHECK(XmlEscape(std::string("a\x01"
                               "b\tc",
-                              5)) == "ab\tc");
+                              5)) ==
+        "a\xEF\xBF\xBD"
+        "b&#9;c");
   CHECK(XmlEscape("'") == "&apos;");
+}
+
+// A report built from hostile input: control bytes, invalid UTF-8, a 5,000
+// character junk reference, XML and workflow-command syntax.
+CheckReport HostileReport() {
+  CheckReport report;
+  report.name = "regdigest check";
+  report.rows = {
+      {"docker.io/library/nginx:1.25", kOld, kOld, CheckState::kOk, "", "regdigest.lock", 4, ""},
+      {"app:v1\x1b[1A\x1b[2K", "", "", CheckState::kError,
+       "invalid reference \"app:v1\x1b[1A\x1b[2K\"\r\n::error::forged", "Dockerfile\x1b]0;t\x07", 1,
+       ""},
+      {std::string(5000, 'j') + "\xff\xfe", "", "", CheckState::kError, "junk \xc2\x9b <x> &", "",
+       0, ""},
+  };
+  return report;
+}
+
+// No raw control byte other than newline, and valid UTF-8.
+bool SafeForTerminal(const std::string& text) {
+  std::string without_newlines = text;
+  std::erase(without_newlines, '\n');
+  return EscapeForTerminal(without_newlines) == without_newlines;
+}
+
+TEST_CASE("Every text, github and JUnit report of hostile input is safe for a terminal") {
+  const CheckReport report = HostileReport();
+  for (const ReportFormat format :
+       {ReportFormat::kText, ReportFormat::kGithub, ReportFormat::kJunit}) {
+    const std::string out = RenderReport(report, format);
+    CAPTURE(out.substr(0, 2000));
+    CHECK(SafeForTerminal(out));
+    CHECK(out.size() < 20000);  // the 5,000-character value is capped
+  }
+}
+
+TEST_CASE("Text report columns have a maximum width") {
+  const std::string out = RenderReportText(HostileReport());
+  std::istringstream lines(out);
+  std::string line;
+  std::getline(lines, line);  // the ok row is padded to the widest reference, capped
+  CHECK(line.find("docker.io/library/nginx:1.25") != std::string::npos);
+  CHECK(line.size() < 2 + 7 + kMaxColumnWidth + 2 + kOld.size() + 40);
+  CHECK(Contains(out, "app:v1\\x1b[1A\\x1b[2K"));
+  CHECK(Contains(out, std::string(79, 'j') + "\xE2\x80\xA6"));
+}
+
+TEST_CASE("GitHub report cannot be split into forged workflow commands") {
+  const std::string out = RenderReportGithub(HostileReport());
+  CHECK(Contains(out, "file=Dockerfile\\x1b]0;t\\x07,line=1"));
+  CHECK(Contains(out, "%0D%0A::error::forged"));
+  std::istringstream lines(out);
+  std::string line;
+  std::size_t commands = 0;
+  while (std::getline(lines, line)) commands += line.starts_with("::") ? 1 : 0;
+  CHECK(commands == 3);
+}
+
+TEST_CASE("JSON report keeps hostile text exactly") {
+  const CheckReport report = HostileReport();
+  const nlohmann::json json = nlohmann::json::parse(RenderReportJson(report));
+  CHECK(json["results"][1]["reference"] == report.rows[1].reference);
+  CHECK(json["results"][1]["message"] == report.rows[1].message);
+  CHECK(json["results"][1]["file"] == report.rows[1].file);
 }
 
 }  // namespace

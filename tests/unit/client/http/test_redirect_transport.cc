@@ -261,5 +261,51 @@ TEST_CASE("RedirectTransport logs redirects without their query") {
   }
 }
 
+TEST_CASE("RedirectTransport errors never show a URL query") {
+  // A redirect chain through presigned URLs that ends in an error: the
+  // message names the URLs without their signatures.
+  const std::string start = std::string(kStart) + "?X-Amz-Signature=SECRET0";
+  std::map<std::string, FakeTransport::Reply> chain;
+  for (int i = 0; i < 4; ++i) {
+    chain[i == 0 ? start : "https://cdn.test/hop" + std::to_string(i) + "?sig=SECRET"] = {
+        302, "https://cdn.test/hop" + std::to_string(i + 1) + "?sig=SECRET"};
+  }
+  struct Case {
+    std::string name;
+    std::map<std::string, FakeTransport::Reply> script;
+    int max_redirects;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {"too many redirects", chain, 2,
+       "too many redirects (more than 2) from https://registry.test/v2/app/blobs/sha256:aa"},
+      {"unusable Location",
+       {{start, {302, "https://cdn.test/a?sig=SECRET"}},
+        {"https://cdn.test/a?sig=SECRET", {302, "https://cdn.test:99999/b?sig=SECRET"}}},
+       5,
+       "cannot follow redirect from https://cdn.test/a: "},
+      {"downgrade",
+       {{start, {302, "http://cdn.test/b?X-Amz-Signature=SECRET"}}},
+       5,
+       "refusing redirect from https to http: http://cdn.test/b"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.name);
+    auto fake = std::make_shared<FakeTransport>();
+    fake->script = c.script;
+    RedirectTransport transport(fake, c.max_redirects);
+    HttpRequest request;
+    request.url = start;
+    LogCapture log;
+    auto response = transport.RoundTrip(request);
+    REQUIRE_FALSE(response.ok());
+    const std::string message = response.status().message();
+    CHECK_MESSAGE(message.find(c.message) != std::string::npos, message);
+    CHECK_MESSAGE(message.find("SECRET") == std::string::npos, message);
+    CHECK(message.find('?') == std::string::npos);
+    CHECK(log.text().find("SECRET") == std::string::npos);
+  }
+}
+
 }  // namespace
 }  // namespace regdigest

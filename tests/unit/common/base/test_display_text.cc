@@ -72,5 +72,54 @@ TEST_CASE("DisplayText caps long values and names their size") {
   CHECK(DisplayText(binary).size() < 1000);
 }
 
+TEST_CASE("Quoted escapes and caps a value in double quotes") {
+  CHECK(Quoted("app:v1") == "\"app:v1\"");
+  CHECK(Quoted("a\x1b[2Kb") == "\"a\\x1b[2Kb\"");
+  CHECK(Quoted(std::string(500, 'x')) ==
+        "\"" + std::string(200, 'x') + "\xE2\x80\xA6 (500 bytes)\"");
+  CHECK(Quoted("abcdef", 2) == "\"ab\xE2\x80\xA6 (6 bytes)\"");
+}
+
+TEST_CASE("CapText caps without escaping") {
+  CHECK(CapText("a\x1b") == "a\x1b");
+  CHECK(CapText("abcdef", 3) == "abc\xE2\x80\xA6 (6 bytes)");
+  CHECK(CapText("ab\xc3\xa9zz", 3) == "ab\xE2\x80\xA6 (6 bytes)");
+}
+
+TEST_CASE("ColumnText keeps a table column at most its width") {
+  struct Case {
+    std::string in;
+    std::size_t width;
+    std::string out;
+  };
+  const std::vector<Case> cases = {
+      {"app:v1", 10, "app:v1"},
+      {"0123456789", 10, "0123456789"},
+      {"0123456789a", 10, "012345678\xE2\x80\xA6"},
+      {std::string(5000, 'j'), 80, std::string(79, 'j') + "\xE2\x80\xA6"},
+      // Escapes count as the characters they print.
+      {"\x1b\x1b\x1b", 10, "\\x1b\\x1b\xE2\x80\xA6"},  // never half an escape
+      {"\x1b\x1b\x1b", 12, "\\x1b\\x1b\\x1b"},
+      {"\xc3\xa9\xc3\xa9\xc3\xa9", 3, "\xc3\xa9\xc3\xa9\xc3\xa9"},
+      {"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", 3, "\xc3\xa9\xc3\xa9\xE2\x80\xA6"},
+      {"abc", 0, ""},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.in);
+    CHECK(ColumnText(c.in, c.width) == c.out);
+    CHECK(DisplayWidth(ColumnText(c.in, c.width)) <= c.width);
+  }
+  const std::string binary(30 * 1024 * 1024, '\x01');
+  CHECK(DisplayWidth(ColumnText(binary)) <= kMaxColumnWidth);
+  CHECK(DisplayWidth(ColumnText(binary)) > kMaxColumnWidth - 4);  // whole escapes only
+}
+
+TEST_CASE("PadRight pads by characters, not bytes") {
+  CHECK(PadRight("ab", 4) == "ab  ");
+  CHECK(PadRight("\xc3\xa9", 3) == "\xc3\xa9  ");
+  CHECK(PadRight("abcdef", 3) == "abcdef");
+  CHECK(DisplayWidth("\xe2\x80\xa6x") == 2);
+}
+
 }  // namespace
 }  // namespace regdigest

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/base/url.h"
 
@@ -270,6 +271,45 @@ TEST_CASE("SameOrigin compares scheme, host and effective port") {
     CAPTURE(c.b);
     CHECK(SameOrigin(MustParse(c.a), MustParse(c.b)) == c.same);
     CHECK(SameOrigin(MustParse(c.b), MustParse(c.a)) == c.same);
+  }
+}
+
+TEST_CASE("UrlForDisplay drops user info, query and fragment") {
+  struct Case {
+    std::string in, out;
+  };
+  const std::vector<Case> cases = {
+      {"https://cdn.test/blob?X-Amz-Signature=secret", "https://cdn.test/blob"},
+      {"https://user:pw@cdn.test:8443/a/b?x=1#frag", "https://cdn.test:8443/a/b"},
+      {"https://user@host", "https://host"},
+      {"http://host/p@th?q", "http://host/p@th"},
+      {"/relative?token=secret", "/relative"},
+      {"https://host/#x?y", "https://host/"},
+      {"https://host/plain", "https://host/plain"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.in);
+    CHECK(UrlForDisplay(c.in) == c.out);
+  }
+}
+
+TEST_CASE("RedactUrlsInText strips every URL's query in a message") {
+  struct Case {
+    std::string in, out;
+  };
+  const std::vector<Case> cases = {
+      {"GET https://cdn.test/b?sig=secret failed: timeout",
+       "GET https://cdn.test/b failed: timeout"},
+      {"from \"HTTPS://a:pw@x.test/a?s=1\" to <http://y.test/?k=secret>",
+       "from \"HTTPS://x.test/a\" to <http://y.test/>"},
+      {"two: http://a/?1 http://b/?2", "two: http://a/ http://b/"},
+      {"no url? here", "no url? here"},
+      {"ends with https://c.test/x?secret", "ends with https://c.test/x"},
+      {"", ""},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.in);
+    CHECK(RedactUrlsInText(c.in) == c.out);
   }
 }
 

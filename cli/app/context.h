@@ -27,11 +27,11 @@ struct GlobalOptions {
   double timeout_seconds = 0;  // --timeout: per-request total timeout; 0: the config's
 };
 
-// $XDG_CONFIG_HOME/regdigest/config.json when XDG_CONFIG_HOME is set and
-// non-empty, else <home>/.config/regdigest/config.json (HomeDirectory: $HOME,
-// else the passwd entry).
-std::string DefaultToolConfigPath();  // with RealEnvironment()
-std::string DefaultToolConfigPath(const Environment& env);
+// $XDG_CONFIG_HOME/regdigest/config.json when XDG_CONFIG_HOME is an absolute
+// path, else <home>/.config/regdigest/config.json (XdgBaseDirectory in
+// client/sys/environment.h; kUsage for an empty or relative HOME).
+Result<std::string> DefaultToolConfigPath();  // with RealEnvironment()
+Result<std::string> DefaultToolConfigPath(const Environment& env);
 
 // Loads the config file, looked up in this order: --config, then
 // $REGDIGEST_CONFIG (when non-empty), then DefaultToolConfigPath. An explicit

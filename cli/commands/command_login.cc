@@ -63,7 +63,12 @@ int RunLogin(const GlobalOptions& globals, const std::string& registry, const st
     PrintError(verified.ToString());
     return ExitStatusFor(verified.code());
   }
-  DockerCredentialStore store(DockerCredentialStore::DefaultPath());
+  Result<std::string> config_path = DockerCredentialStore::DefaultPath();
+  if (!config_path.ok()) {
+    PrintError(config_path.status().message());
+    return ExitStatusFor(config_path.status().code());
+  }
+  DockerCredentialStore store(*config_path);
   if (Status saved = store.Store(domain, user, password); !saved.ok()) {
     PrintError(saved.ToString());
     return ExitStatusFor(saved.code());
@@ -74,7 +79,12 @@ int RunLogin(const GlobalOptions& globals, const std::string& registry, const st
 
 int RunLogout(const std::string& registry) {
   const std::string domain = RegistryDomain(registry);
-  DockerCredentialStore store(DockerCredentialStore::DefaultPath());
+  Result<std::string> config_path = DockerCredentialStore::DefaultPath();
+  if (!config_path.ok()) {
+    PrintError(config_path.status().message());
+    return ExitStatusFor(config_path.status().code());
+  }
+  DockerCredentialStore store(*config_path);
   Status erased = store.Erase(domain);
   if (erased.code() == StatusCode::kNotFound) {
     std::cout << "Not logged in to " << domain << "\n";

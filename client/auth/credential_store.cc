@@ -29,13 +29,15 @@ DockerCredentialStore::DockerCredentialStore(std::string config_path, FileSystem
                                              ProcessRunner& processes)
     : path_(std::move(config_path)), files_(files), processes_(processes) {}
 
-std::string DockerCredentialStore::DefaultPath() { return DefaultPath(RealEnvironment()); }
+Result<std::string> DockerCredentialStore::DefaultPath() { return DefaultPath(RealEnvironment()); }
 
-std::string DockerCredentialStore::DefaultPath(const Environment& env) {
+Result<std::string> DockerCredentialStore::DefaultPath(const Environment& env) {
   if (std::optional<std::string> dir = NonEmptyVariable(env, "DOCKER_CONFIG")) {
     return *dir + "/config.json";
   }
-  return HomeDirectory(env) + "/.docker/config.json";
+  Result<std::string> home = HomeDirectory(env);
+  if (!home.ok()) return home.status();
+  return *home + "/.docker/config.json";
 }
 
 Result<DockerConfig> DockerCredentialStore::Load() {

@@ -43,9 +43,10 @@ class DockerCredentialStore : public CredentialSource {
   DockerCredentialStore(std::string config_path, FileSystem& files, ProcessRunner& processes);
 
   // $DOCKER_CONFIG/config.json when DOCKER_CONFIG is set and non-empty, else
-  // <home>/.docker/config.json (HomeDirectory: $HOME, else the passwd entry).
-  static std::string DefaultPath();  // DefaultPath(RealEnvironment())
-  static std::string DefaultPath(const Environment& env);
+  // <home>/.docker/config.json (HomeDirectory: $HOME, else the passwd entry;
+  // kUsage for an empty or relative HOME).
+  static Result<std::string> DefaultPath();  // DefaultPath(RealEnvironment())
+  static Result<std::string> DefaultPath(const Environment& env);
 
   const std::string& path() const { return path_; }
 

@@ -1,7 +1,9 @@
 // DockerCredentialStore: credentials shared with the docker CLI.
 // Reads $DOCKER_CONFIG/config.json (default ~/.docker/config.json): "auths"
 // entries, identity tokens, and "credsStore"/"credHelpers" by running
-// docker-credential-<name>. login/logout write the same file (mode 0600).
+// docker-credential-<name>. login/logout write the same file (through a
+// symbolic link; a new file is 0600, an existing one loses group and other
+// permissions).
 // Files and helper processes go through FileSystem and ProcessRunner
 // (client/sys), so tests can run it against in-memory fakes.
 // Thread safety: Lookup may be called from several threads. Each registry is

@@ -128,7 +128,8 @@ Status CreateParentDirectories(const std::string& path) {
   return Status::Ok();
 }
 
-Status WriteFileAtomic(const std::string& path, const std::string& contents, mode_t mode) {
+Status WriteFileAtomic(const std::string& path, const std::string& contents, mode_t mode,
+                       mode_t keep_mask) {
   Result<std::string> resolved = FollowLinks(path);
   if (!resolved.ok()) return resolved.status();
   const fs::path target(*resolved);
@@ -137,7 +138,7 @@ Status WriteFileAtomic(const std::string& path, const std::string& contents, mod
   const bool exists = ::stat(target.c_str(), &existing) == 0;
   if (exists) {
     if (Status ok = CheckReplaceable(path, target.string(), existing); !ok.ok()) return ok;
-    mode = existing.st_mode & 07777;
+    mode = existing.st_mode & 07777 & keep_mask;
   } else if (errno != ENOENT && errno != ENOTDIR) {
     return IoError("cannot access", path, errno);
   }
@@ -185,8 +186,8 @@ Result<std::optional<std::string>> RealFileSystem::ReadFileIfExists(const std::s
 }
 
 Status RealFileSystem::WriteFileAtomic(const std::string& path, const std::string& contents,
-                                       mode_t mode) {
-  return regdigest::WriteFileAtomic(path, contents, mode);
+                                       mode_t mode, mode_t keep_mask) {
+  return regdigest::WriteFileAtomic(path, contents, mode, keep_mask);
 }
 
 Status RealFileSystem::CreateParentDirectories(const std::string& path) {

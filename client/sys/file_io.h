@@ -40,14 +40,17 @@ Result<std::optional<std::string>> ReadFileIfExists(const std::string& path);
 
 // Replaces `path` with `contents`. A symbolic link (or chain, at most 40) is
 // written through: the file it names is replaced, with the temp file in that
-// file's directory, and the link stays. An existing file keeps its mode (and
-// its owner when running as root); a new one gets `mode` (umask not applied).
+// file's directory, and the link stays. An existing file keeps its mode
+// masked with `keep_mask` (0600 for a file holding secrets: never readable by
+// others, even if it was) and its owner when running as root; a new one gets
+// `mode` (umask not applied).
 // Refused, with nothing written: an existing file the user cannot write, or
 // that has no write bit at all (so root too leaves a 0444 file alone), a
 // directory, anything but a regular file. Creates missing parent directories
 // first (CreateParentDirectories). kIo on errors, naming `path` and the errno
 // text (a full disk is "No space left on device").
-Status WriteFileAtomic(const std::string& path, const std::string& contents, mode_t mode);
+Status WriteFileAtomic(const std::string& path, const std::string& contents, mode_t mode,
+                       mode_t keep_mask = 07777);
 
 // mkdir -p of the directory holding `path`: each missing directory is created
 // with mode kCreatedDirectoryMode exactly (whatever the umask); existing ones
@@ -62,8 +65,8 @@ class FileSystem {
  public:
   virtual ~FileSystem() = default;
   virtual Result<std::optional<std::string>> ReadFileIfExists(const std::string& path) = 0;
-  virtual Status WriteFileAtomic(const std::string& path, const std::string& contents,
-                                 mode_t mode) = 0;
+  virtual Status WriteFileAtomic(const std::string& path, const std::string& contents, mode_t mode,
+                                 mode_t keep_mask) = 0;
   virtual Status CreateParentDirectories(const std::string& path) = 0;
   virtual Result<std::optional<FileInfo>> Stat(const std::string& path) = 0;
 };
@@ -72,8 +75,8 @@ class FileSystem {
 class RealFileSystem : public FileSystem {
  public:
   Result<std::optional<std::string>> ReadFileIfExists(const std::string& path) override;
-  Status WriteFileAtomic(const std::string& path, const std::string& contents,
-                         mode_t mode) override;
+  Status WriteFileAtomic(const std::string& path, const std::string& contents, mode_t mode,
+                         mode_t keep_mask) override;
   Status CreateParentDirectories(const std::string& path) override;
   Result<std::optional<FileInfo>> Stat(const std::string& path) override;
 };

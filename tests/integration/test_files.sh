@@ -2,8 +2,9 @@
 # shellcheck source-path=SCRIPTDIR
 # Integration: regdigest and the user's files, against a real docker-registry.
 # A symlinked lock file and config.json are written through to their target
-# (the link stays, the target keeps its mode 0640); a 0444 lock file or
-# Dockerfile is refused and left as it was (as root too); a Dockerfile and a
+# (the link stays, the lock file keeps its mode 0640); a 0444 lock file or
+# Dockerfile is refused and left as it was (as root too); config.json only
+# loses group and other permissions (it holds credentials); a Dockerfile and a
 # compose file with a UTF-8 byte order mark and CRLF lines are checked and
 # pinned; a directory given as --file, --from, --config, --db is named as a
 # directory; a default regdigest.lock with merge conflict markers or list
@@ -151,7 +152,7 @@ rd_assert_eq "SIGTERM: the lock file is intact" same \
 no_temp_files "SIGTERM: no temp file left" term
 rd_no_fault
 
-# --- login/logout write through a symlinked config.json, keeping its mode ---
+# --- login/logout write through a symlinked config.json (no group/other access) ---
 mkdir -p dc real-dc
 printf '{"auths": {}, "psFormat": "table"}\n' >real-dc/config.json
 chmod 0640 real-dc/config.json
@@ -159,8 +160,8 @@ ln -s ../real-dc/config.json dc/config.json
 rd_run_stdin "pw" env DOCKER_CONFIG="$work/dc" "$RD_BIN" login "$REG_HOST" -u alice --password-stdin
 rd_assert_rc "login through a symlinked config.json: exit 0" 0
 rd_assert_eq "login: config.json is still a link" "../real-dc/config.json" "$(readlink dc/config.json)"
-rd_assert_eq "login: the target has the entry and its other keys, mode 0640" \
-  "true table 640" \
+rd_assert_eq "login: the target has the entry and its other keys; 0640 becomes 0600 (secrets)" \
+  "true table 600" \
   "$(jq -r --arg r "$REG_HOST" '.auths | has($r)' real-dc/config.json) $(jq -r .psFormat \
     real-dc/config.json) $(stat -c %a real-dc/config.json)"
 rd_run env DOCKER_CONFIG="$work/dc" "$RD_BIN" logout "$REG_HOST"

@@ -54,6 +54,19 @@ TEST_CASE("WriteFileAtomic writes through a symbolic link to its target, which k
         std::set<std::string>{"middle.lock", "regdigest.lock"});
 }
 
+TEST_CASE("WriteFileAtomic with a keep mask: a file holding secrets loses group and other bits") {
+  TempDir dir;
+  const std::string path = dir.File("config.json");
+  for (mode_t before : {mode_t{0644}, mode_t{0640}, mode_t{0600}, mode_t{0700}}) {
+    CAPTURE(before);
+    REQUIRE(WriteFileAtomic(path, "{}", before).ok());
+    REQUIRE(::chmod(path.c_str(), before) == 0);
+    REQUIRE(WriteFileAtomic(path, "{\"auths\": {}}", 0600, 0600).ok());
+    CHECK(ModeOf(path) == (before & 0600));
+    CHECK(Read(path) == "{\"auths\": {}}");
+  }
+}
+
 TEST_CASE("WriteFileAtomic through a dangling link creates the file the link names") {
   TempDir dir;
   fs::create_symlink(dir.File("sub/config.json"), dir.File("config.json"));

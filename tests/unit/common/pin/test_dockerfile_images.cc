@@ -56,7 +56,8 @@ TEST_CASE("FindDockerfileImages: FROM and COPY --from as BuildKit reads them") {
        "FROM \\  \r\n  nginx:1.25\r\nFROM alpine:3 AS x\r\n",
        {"2:nginx:1.25", "3:alpine:3"}},
       {"a UTF-8 byte order mark is skipped, as BuildKit does",
-       "\xEF\xBB\xBF" "FROM nginx:1.25\nFROM alpine:3\n",
+       "\xEF\xBB\xBF"
+       "FROM nginx:1.25\nFROM alpine:3\n",
        {"1:nginx:1.25", "2:alpine:3"}},
       {"a byte order mark, CRLF and a directive",
        "\xEF\xBB\xBF# syntax=docker/dockerfile:1\r\nFROM nginx:1.25 AS web\r\nCOPY --from=alpine:3 "
@@ -114,7 +115,9 @@ TEST_CASE("LooksLikeDockerfile: the first instruction is FROM or ARG") {
       {"FROM nginx\n", true},
       {"# syntax=docker/dockerfile:1\n\n# base\narg VERSION=1\nFROM x:${VERSION}\n", true},
       {"from\talpine", true},
-      {"\xEF\xBB\xBF" "FROM nginx\r\n", true},
+      {"\xEF\xBB\xBF"
+       "FROM nginx\r\n",
+       true},
       {"\xEF\xBB\xBF\r\n# c\r\nARG X\r\n", true},
       {"", false},
       {"# only a comment\n", false},

@@ -9,13 +9,12 @@
 
 namespace regdigest {
 
-std::string DefaultToolConfigPath() { return DefaultToolConfigPath(RealEnvironment()); }
+Result<std::string> DefaultToolConfigPath() { return DefaultToolConfigPath(RealEnvironment()); }
 
-std::string DefaultToolConfigPath(const Environment& env) {
-  if (std::optional<std::string> xdg = NonEmptyVariable(env, "XDG_CONFIG_HOME")) {
-    return *xdg + "/regdigest/config.json";
-  }
-  return HomeDirectory(env) + "/.config/regdigest/config.json";
+Result<std::string> DefaultToolConfigPath(const Environment& env) {
+  Result<std::string> dir = XdgBaseDirectory(env, "XDG_CONFIG_HOME", ".config");
+  if (!dir.ok()) return dir.status();
+  return *dir + "/regdigest/config.json";
 }
 
 namespace {
@@ -48,7 +47,11 @@ Result<ToolConfig> LoadToolConfig(const GlobalOptions& options, const Environmen
   std::string path = options.config_path;
   if (path.empty()) path = NonEmptyVariable(env, "REGDIGEST_CONFIG").value_or("");
   const bool explicit_path = !path.empty();
-  if (!explicit_path) path = DefaultToolConfigPath(env);
+  if (!explicit_path) {
+    Result<std::string> default_path = DefaultToolConfigPath(env);
+    if (!default_path.ok()) return default_path.status();
+    path = *default_path;
+  }
   Result<std::optional<std::string>> text = files.ReadFileIfExists(path);
   if (!text.ok()) return text.status();
   ToolConfig config;
@@ -68,8 +71,9 @@ Result<RegistryContext> MakeRegistryContext(const GlobalOptions& options) {
   if (!config.ok()) return config.status();
   RegistryContext context;
   context.config = std::move(config).value();
-  context.credentials =
-      std::make_shared<DockerCredentialStore>(DockerCredentialStore::DefaultPath());
+  Result<std::string> docker_config = DockerCredentialStore::DefaultPath();
+  if (!docker_config.ok()) return docker_config.status();
+  context.credentials = std::make_shared<DockerCredentialStore>(*docker_config);
   auto [transport, tokens] = MakeRegistryTransport(
       TransportSettings{context.config, options.ca_file}, context.credentials);
   context.transport = std::move(transport);

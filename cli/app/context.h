@@ -30,11 +30,11 @@ struct GlobalOptions {
   std::vector<std::string> insecure_registries;
 };
 
-// $XDG_CONFIG_HOME/regdigest/config.json when XDG_CONFIG_HOME is set and
-// non-empty, else <home>/.config/regdigest/config.json (HomeDirectory: $HOME,
-// else the passwd entry).
-std::string DefaultToolConfigPath();  // with RealEnvironment()
-std::string DefaultToolConfigPath(const Environment& env);
+// $XDG_CONFIG_HOME/regdigest/config.json when XDG_CONFIG_HOME is an absolute
+// path, else <home>/.config/regdigest/config.json (XdgBaseDirectory in
+// client/sys/environment.h; kUsage for an empty or relative HOME).
+Result<std::string> DefaultToolConfigPath();  // with RealEnvironment()
+Result<std::string> DefaultToolConfigPath(const Environment& env);
 
 // Loads the config file, looked up in this order: --config, then
 // $REGDIGEST_CONFIG (when non-empty), then DefaultToolConfigPath. An explicit

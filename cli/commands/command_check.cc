@@ -57,8 +57,10 @@ CheckRow RowFor(const CheckTarget& target, const Result<ManifestDescriptor>* hea
 // --file F (default regdigest.lock when no reference is given): a lock file
 // or a list of pinned references. On failure, prints why and returns the
 // exit status.
-std::optional<int> AddFileTargets(const std::string& file, std::vector<CheckTarget>& targets) {
-  Result<std::optional<LockFileOrList>> read = ReadLockFileOrList(file, std::cin);
+// Only an explicit --file may be a list of references.
+std::optional<int> AddFileTargets(const std::string& file, bool explicit_file,
+                                  std::vector<CheckTarget>& targets) {
+  Result<std::optional<LockFileOrList>> read = ReadLockFileOrList(file, std::cin, explicit_file);
   if (!read.ok()) {
     PrintError(read.status().message());
     return kExitFailure;
@@ -103,7 +105,8 @@ int RunCheck(const GlobalOptions& globals, const CheckOptions& options) {
   const std::string file =
       options.file.empty() && options.inputs.empty() ? kDefaultLockFile : options.file;
   if (!file.empty()) {
-    if (std::optional<int> failed = AddFileTargets(file, targets)) return *failed;
+    if (std::optional<int> failed = AddFileTargets(file, !options.file.empty(), targets))
+      return *failed;
   }
 
   std::vector<Reference> references;  // the targets that can be checked, in order

@@ -93,7 +93,12 @@ int RunLogin(const GlobalOptions& globals, const std::string& registry, const st
     PrintError(verified.ToString());
     return ExitStatusFor(verified.code());
   }
-  DockerCredentialStore store(DockerCredentialStore::DefaultPath());
+  Result<std::string> config_path = DockerCredentialStore::DefaultPath();
+  if (!config_path.ok()) {
+    PrintError(config_path.status().message());
+    return ExitStatusFor(config_path.status().code());
+  }
+  DockerCredentialStore store(*config_path);
   if (Status saved = store.Store(domain, user, password); !saved.ok()) {
     PrintError(saved.ToString());
     return ExitStatusFor(saved.code());
@@ -110,7 +115,12 @@ int RunLogout(const std::string& registry) {
     return kExitUsage;
   }
   const std::string domain = *parsed_domain;
-  DockerCredentialStore store(DockerCredentialStore::DefaultPath());
+  Result<std::string> config_path = DockerCredentialStore::DefaultPath();
+  if (!config_path.ok()) {
+    PrintError(config_path.status().message());
+    return ExitStatusFor(config_path.status().code());
+  }
+  DockerCredentialStore store(*config_path);
   Status erased = store.Erase(domain);
   if (erased.code() == StatusCode::kNotFound) {
     std::cout << "Not logged in to " << DisplayText(domain) << "\n";

@@ -28,7 +28,7 @@ struct RecordOptions {
 };
 
 Result<std::string> ReadWholeFile(const std::string& path) {
-  Result<std::optional<std::string>> text = ReadInputText(path, std::cin);
+  Result<std::optional<std::string>> text = ReadInputText(path, std::cin, "--from");
   if (!text.ok()) return text.status();
   if (!text->has_value()) {
     return Status(StatusCode::kUsage, "cannot read " + path + ": no such file");

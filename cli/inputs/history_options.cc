@@ -1,6 +1,10 @@
 #include "cli/inputs/history_options.h"
 
+#include <filesystem>
+#include <system_error>
+
 #include "client/history/history_db.h"
+#include "client/sys/environment.h"
 
 namespace regdigest {
 
@@ -13,11 +17,24 @@ void AddHistoryDbOption(CLI::App& command, std::string& db_path) {
 }
 
 Result<std::string> HistoryDbPath(const std::string& db_option) {
-  if (!db_option.empty()) return db_option;
+  std::error_code error;
+  if (!db_option.empty()) {
+    if (std::filesystem::is_directory(db_option, error)) {
+      return Status(StatusCode::kUsage,
+                    "--db " + db_option + ": is a directory; name the database file in it");
+    }
+    return db_option;
+  }
   std::string path = DefaultHistoryDbPath();
   if (path.empty()) {
+    Result<std::string> home = HomeDirectory();
     return Status(StatusCode::kUsage,
-                  "no home directory to keep the history database in; pass --db PATH");
+                  (home.ok() ? "no home directory to keep the history database in"
+                             : home.status().message()) +
+                      "; pass --db PATH");
+  }
+  if (std::filesystem::is_directory(path, error)) {
+    return Status(StatusCode::kIo, "history database " + path + " is a directory");
   }
   return path;
 }

@@ -87,7 +87,8 @@ Result<std::vector<ReferenceInput>> GatherReferenceInputs(const std::vector<std:
 }
 
 Result<std::optional<std::string>> ReadInputText(const std::string& file,
-                                                 std::istream& stdin_stream) {
+                                                 std::istream& stdin_stream,
+                                                 const std::string& option) {
   if (file == "-") {
     std::ostringstream buffer;
     buffer << stdin_stream.rdbuf();
@@ -96,7 +97,7 @@ Result<std::optional<std::string>> ReadInputText(const std::string& file,
   }
   std::error_code ec;
   if (std::filesystem::is_directory(file, ec)) {
-    return Status(StatusCode::kUsage, "--file " + file + ": is a directory");
+    return Status(StatusCode::kUsage, option + " " + file + ": is a directory");
   }
   Result<std::optional<std::string>> text = ReadFileIfExists(file);
   if (!text.ok()) return Status(StatusCode::kUsage, text.status().message());
@@ -104,13 +105,14 @@ Result<std::optional<std::string>> ReadInputText(const std::string& file,
 }
 
 Result<std::optional<LockFileOrList>> ReadLockFileOrList(const std::string& file,
-                                                         std::istream& stdin_stream) {
+                                                         std::istream& stdin_stream,
+                                                         bool list_allowed) {
   Result<std::optional<std::string>> text = ReadInputText(file, stdin_stream);
   if (!text.ok()) return text.status();
   if (!text->has_value()) return std::optional<LockFileOrList>();
   LockFileOrList contents;
   contents.name = file == "-" ? "stdin" : file;
-  if (LooksLikeLockFile(**text)) {
+  if (!list_allowed || LooksLikeLockFile(**text)) {
     Result<LockFile> lock = ParseLockFile(**text);
     if (!lock.ok()) return lock.status().WithContext(contents.name);
     contents.lock = std::move(lock).value();

@@ -47,10 +47,11 @@ Result<std::vector<ReferenceInput>> GatherReferenceInputs(const std::vector<std:
 
 // The whole text of a `--file F` that may also be a lock file (record,
 // check): F's bytes, or all of `stdin_stream` for "-". nullopt when F does
-// not exist; kUsage naming F when it cannot be read (a directory, no
-// permission, a read error).
+// not exist; kUsage naming the option and F when it cannot be read (a
+// directory: "--from F: is a directory"; no permission, a read error).
 Result<std::optional<std::string>> ReadInputText(const std::string& file,
-                                                 std::istream& stdin_stream);
+                                                 std::istream& stdin_stream,
+                                                 const std::string& option = "--file");
 
 // A `--file F` that is either a regdigest lock file or a list of references
 // (record, check), told apart by its content (LooksLikeLockFile).
@@ -63,7 +64,11 @@ struct LockFileOrList {
 // Reads and sorts out `file` ("-" = `stdin_stream`). nullopt when it does
 // not exist; kUsage when it cannot be read; a corrupt or too new lock file
 // is ParseLockFile's error with the name first ("F: entry 2 (line 9): ...").
+// Only a file the user named may be a list: with `list_allowed` false (the
+// default regdigest.lock), anything that is not a valid lock file is a
+// corrupt lock file ("regdigest.lock: not valid JSON: ...").
 Result<std::optional<LockFileOrList>> ReadLockFileOrList(const std::string& file,
-                                                         std::istream& stdin_stream);
+                                                         std::istream& stdin_stream,
+                                                         bool list_allowed = true);
 
 }  // namespace regdigest

@@ -8,6 +8,8 @@
 namespace regdigest {
 namespace {
 
+// A new config.json's mode, and the most an existing one keeps: it holds
+// credentials, so group and others lose access (owner bits are kept).
 constexpr mode_t kConfigFileMode = 0600;
 
 std::string HelperProgram(const std::string& helper) { return "docker-credential-" + helper; }
@@ -29,13 +31,15 @@ DockerCredentialStore::DockerCredentialStore(std::string config_path, FileSystem
                                              ProcessRunner& processes)
     : path_(std::move(config_path)), files_(files), processes_(processes) {}
 
-std::string DockerCredentialStore::DefaultPath() { return DefaultPath(RealEnvironment()); }
+Result<std::string> DockerCredentialStore::DefaultPath() { return DefaultPath(RealEnvironment()); }
 
-std::string DockerCredentialStore::DefaultPath(const Environment& env) {
+Result<std::string> DockerCredentialStore::DefaultPath(const Environment& env) {
   if (std::optional<std::string> dir = NonEmptyVariable(env, "DOCKER_CONFIG")) {
     return *dir + "/config.json";
   }
-  return HomeDirectory(env) + "/.docker/config.json";
+  Result<std::string> home = HomeDirectory(env);
+  if (!home.ok()) return home.status();
+  return *home + "/.docker/config.json";
 }
 
 Result<DockerConfig> DockerCredentialStore::Load() {
@@ -134,7 +138,7 @@ Status DockerCredentialStore::Store(std::string_view registry_domain, std::strin
   Result<std::string> updated =
       ConfigWithAuth(text->value_or(""), registry_domain, username, password);
   if (!updated.ok()) return updated.status().WithContext(path_);
-  return files_.WriteFileAtomic(path_, *updated, kConfigFileMode);
+  return files_.WriteFileAtomic(path_, *updated, kConfigFileMode, kConfigFileMode);
 }
 
 Status DockerCredentialStore::Erase(std::string_view registry_domain) {
@@ -159,7 +163,7 @@ Status DockerCredentialStore::Erase(std::string_view registry_domain) {
   if (!text.ok()) return text.status();
   Result<std::string> updated = ConfigWithoutAuth(text->value_or(""), registry_domain);
   if (!updated.ok()) return updated.status().WithContext(path_);
-  return files_.WriteFileAtomic(path_, *updated, kConfigFileMode);
+  return files_.WriteFileAtomic(path_, *updated, kConfigFileMode, kConfigFileMode);
 }
 
 }  // namespace regdigest

@@ -1,7 +1,9 @@
 // DockerCredentialStore: credentials shared with the docker CLI.
 // Reads $DOCKER_CONFIG/config.json (default ~/.docker/config.json): "auths"
 // entries, identity tokens, and "credsStore"/"credHelpers" by running
-// docker-credential-<name>. login/logout write the same file (mode 0600).
+// docker-credential-<name>. login/logout write the same file (through a
+// symbolic link; a new file is 0600, an existing one loses group and other
+// permissions).
 // Files and helper processes go through FileSystem and ProcessRunner
 // (client/sys), so tests can run it against in-memory fakes.
 // Thread safety: Lookup may be called from several threads. Each registry is
@@ -43,9 +45,10 @@ class DockerCredentialStore : public CredentialSource {
   DockerCredentialStore(std::string config_path, FileSystem& files, ProcessRunner& processes);
 
   // $DOCKER_CONFIG/config.json when DOCKER_CONFIG is set and non-empty, else
-  // <home>/.docker/config.json (HomeDirectory: $HOME, else the passwd entry).
-  static std::string DefaultPath();  // DefaultPath(RealEnvironment())
-  static std::string DefaultPath(const Environment& env);
+  // <home>/.docker/config.json (HomeDirectory: $HOME, else the passwd entry;
+  // kUsage for an empty or relative HOME).
+  static Result<std::string> DefaultPath();  // DefaultPath(RealEnvironment())
+  static Result<std::string> DefaultPath(const Environment& env);
 
   const std::string& path() const { return path_; }
 

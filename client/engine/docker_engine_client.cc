@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "client/http/curl_transport.h"
+#include "client/sys/environment.h"
 
 namespace regdigest {
 namespace {
@@ -47,8 +48,8 @@ Result<DockerHost> DockerEngineClient::HostFromEnvironment(const std::string& ho
     return host;
   }
   // DockerHost::Parse's messages already name DOCKER_HOST.
-  const char* env = std::getenv("DOCKER_HOST");
-  if (env != nullptr && env[0] != '\0') return DockerHost::Parse(env);
+  if (std::optional<std::string> env = NonEmptyVariable(RealEnvironment(), "DOCKER_HOST"))
+    return DockerHost::Parse(*env);
   return DockerHost::Parse(kDefaultDockerHost);
 }
 

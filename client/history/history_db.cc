@@ -55,13 +55,8 @@ Status EnableWal(SqliteConnection& db) {
 }  // namespace
 
 std::string DefaultHistoryDbPath() {
-  const char* data_home = std::getenv("XDG_DATA_HOME");
-  if (data_home != nullptr && data_home[0] == '/') {
-    return std::string(data_home) + "/regdigest/history.db";
-  }
-  const std::string home = HomeDirectory();
-  if (home.empty()) return "";
-  return home + "/.local/share/regdigest/history.db";
+  Result<std::string> dir = XdgBaseDirectory(RealEnvironment(), "XDG_DATA_HOME", ".local/share");
+  return dir.ok() ? *dir + "/regdigest/history.db" : "";
 }
 
 std::int64_t UnixSeconds(std::chrono::system_clock::time_point time) {

@@ -20,7 +20,8 @@ namespace regdigest {
 inline constexpr int kHistoryBusyTimeoutMs = 10000;
 
 // $XDG_DATA_HOME/regdigest/history.db (when set to an absolute path), else
-// ~/.local/share/regdigest/history.db; "" when no home directory is known.
+// ~/.local/share/regdigest/history.db (XdgBaseDirectory); "" when no home
+// directory is known or HOME is empty or relative.
 std::string DefaultHistoryDbPath();
 
 enum class HistoryDbMode {

@@ -31,11 +31,33 @@ std::optional<std::string> NonEmptyVariable(const Environment& env, std::string_
   return value;
 }
 
-std::string HomeDirectory(const Environment& env) {
-  if (std::optional<std::string> home = NonEmptyVariable(env, "HOME")) return *home;
-  return env.PasswdHome();
+Result<std::string> HomeDirectory(const Environment& env) {
+  if (std::optional<std::string> home = env.Get("HOME")) {
+    if (home->empty()) {
+      return Status(StatusCode::kUsage, "HOME is set but empty; set it to your home directory");
+    }
+    if (home->front() != '/') {
+      return Status(StatusCode::kUsage, "HOME is not an absolute path (\"" + *home +
+                                            "\"); set it to your home directory");
+    }
+    return *home;
+  }
+  std::string passwd_home = env.PasswdHome();
+  if (passwd_home.empty() || passwd_home.front() != '/') {
+    return Status(StatusCode::kUsage,
+                  "HOME is not set and the user has no home directory; set HOME");
+  }
+  return passwd_home;
 }
 
-std::string HomeDirectory() { return HomeDirectory(RealEnvironment()); }
+Result<std::string> HomeDirectory() { return HomeDirectory(RealEnvironment()); }
+
+Result<std::string> XdgBaseDirectory(const Environment& env, std::string_view variable,
+                                     std::string_view home_relative) {
+  if (std::optional<std::string> dir = env.Get(variable); dir && dir->starts_with('/')) return *dir;
+  Result<std::string> home = HomeDirectory(env);
+  if (!home.ok()) return home.status();
+  return *home + "/" + std::string(home_relative);
+}
 
 }  // namespace regdigest

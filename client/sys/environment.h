@@ -1,5 +1,5 @@
 // Environment: the process environment behind a small interface, so code that
-// reads variables (HOME, XDG_*, DOCKER_CONFIG, REGDIGEST_CONFIG) can be tested
+// reads variables (HOME, XDG_*, DOCKER_CONFIG, DOCKER_HOST, REGDIGEST_CONFIG) can be tested
 // with an in-memory fake. SystemEnvironment is the one real implementation.
 // Thread safety: the real implementation only reads; do not setenv() while
 // other threads use it.
@@ -8,6 +8,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "common/base/status.h"
 
 namespace regdigest {
 
@@ -33,9 +35,18 @@ const Environment& RealEnvironment();
 // The variable's value when set and non-empty; nullopt otherwise.
 std::optional<std::string> NonEmptyVariable(const Environment& env, std::string_view name);
 
-// $HOME when set and non-empty, else the passwd entry's home; "" when neither
-// is known.
-std::string HomeDirectory(const Environment& env);
-std::string HomeDirectory();  // HomeDirectory(RealEnvironment())
+// The home directory, for the paths that need one: $HOME when it is set,
+// else (unset) the passwd entry's home. kUsage, never a path under "/", when
+// HOME is set but empty or relative, or unset with no passwd home:
+// "HOME is set but empty; set it to your home directory".
+Result<std::string> HomeDirectory(const Environment& env);
+Result<std::string> HomeDirectory();  // HomeDirectory(RealEnvironment())
+
+// One rule for the XDG base directories (XDG_CONFIG_HOME, XDG_DATA_HOME...):
+// $variable when it is an absolute path; unset, empty and relative values are
+// ignored, as the XDG Base Directory specification says; then
+// <home>/<home_relative> (errors as HomeDirectory).
+Result<std::string> XdgBaseDirectory(const Environment& env, std::string_view variable,
+                                     std::string_view home_relative);
 
 }  // namespace regdigest

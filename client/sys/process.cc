@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <system_error>
 #include <thread>
@@ -20,6 +21,13 @@ namespace regdigest {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+std::atomic<PollFunction> g_poll{nullptr};
+
+int Poll(pollfd* fds, nfds_t count, int timeout_ms) {
+  if (PollFunction fake = g_poll.load(); fake != nullptr) return fake(fds, count, timeout_ms);
+  return ::poll(fds, count, timeout_ms);
+}
 
 std::string ErrnoText(int error) { return std::generic_category().message(error); }
 
@@ -234,9 +242,11 @@ Result<ProcessResult> RunProcess(const std::vector<std::string>& argv, std::stri
     watch(in.write, POLLOUT);
     watch(out.read, POLLIN);
     watch(err.read, POLLIN);
-    int ready = ::poll(fds, count, wait_ms);
+    int ready = Poll(fds, count, wait_ms);
     if (ready < 0 && errno != EINTR) {
-      return Status(StatusCode::kIo, "cannot wait for " + program + ": " + ErrnoText(errno));
+      const int error = errno;
+      Reap(*pid, /*kill_now=*/true, deadline, timed_out);  // never leave the helper running
+      return Status(StatusCode::kIo, "cannot wait for " + program + ": " + ErrnoText(error));
     }
     for (nfds_t i = 0; ready > 0 && i < count; ++i) {
       if (fds[i].revents == 0) continue;
@@ -282,6 +292,8 @@ Result<ProcessResult> SystemProcessRunner::Run(const std::vector<std::string>& a
                                                std::chrono::milliseconds timeout) {
   return RunProcess(argv, stdin_text, timeout);
 }
+
+void SetPollFunctionForTesting(PollFunction poll_function) { g_poll.store(poll_function); }
 
 ProcessRunner& RealProcesses() {
   static SystemProcessRunner* const runner = new SystemProcessRunner();

@@ -7,6 +7,8 @@
 // several threads at once.
 #pragma once
 
+#include <poll.h>
+
 #include <chrono>
 #include <cstddef>
 #include <string>
@@ -34,7 +36,9 @@ inline constexpr std::chrono::milliseconds kDefaultProcessTimeout = std::chrono:
 // SIGKILL), stdout larger than kMaxProcessStdoutBytes. A non-zero exit code
 // is not an error: it is returned in ProcessResult::exit_code.
 // A program that exits without reading its stdin does not raise SIGPIPE in
-// the caller. Safe to call from several threads at once.
+// the caller. Whatever the error, a started program is never left behind:
+// it is killed and reaped before RunProcess returns. Safe to call from
+// several threads at once.
 Result<ProcessResult> RunProcess(const std::vector<std::string>& argv, std::string_view stdin_text,
                                  std::chrono::milliseconds timeout = kDefaultProcessTimeout);
 
@@ -56,5 +60,11 @@ class SystemProcessRunner : public ProcessRunner {
 
 // The process-wide SystemProcessRunner (never destroyed).
 ProcessRunner& RealProcesses();
+
+// For tests: replaces the poll() RunProcess waits with (nullptr restores the
+// real one), so that a failing poll can be simulated. Not for concurrent use
+// with RunProcess.
+using PollFunction = int (*)(::pollfd*, nfds_t, int);
+void SetPollFunctionForTesting(PollFunction poll_function);
 
 }  // namespace regdigest

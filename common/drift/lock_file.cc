@@ -155,12 +155,33 @@ Result<LockEntry> ParseEntry(const Json& json) {
   return entry;
 }
 
+// The 1-based line of the first git conflict marker ("<<<<<<< ", "=======",
+// ">>>>>>> " at the start of a line, as git writes them), or 0.
+std::size_t MergeConflictLine(std::string_view text) {
+  std::size_t line = 1;
+  for (std::size_t begin = 0; begin < text.size(); ++line) {
+    std::size_t end = text.find('\n', begin);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view content = text.substr(begin, end - begin);
+    if (content.ends_with('\r')) content.remove_suffix(1);
+    if (content.starts_with("<<<<<<< ") || content == "<<<<<<<" || content == "=======" ||
+        content.starts_with(">>>>>>> ") || content == ">>>>>>>")
+      return line;
+    begin = end + 1;
+  }
+  return 0;
+}
+
 Result<Json> ParseJson(std::string_view text) {
   if (text.size() > kMaxLockFileBytes) {
     return Invalid("lock file is " + std::to_string(text.size()) + " bytes, over the 64 MiB limit");
   }
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
     return Invalid("lock file is empty");
+  }
+  if (const std::size_t line = MergeConflictLine(text); line != 0) {
+    return Invalid("unresolved merge conflict (line " + std::to_string(line) +
+                   "); resolve it, or check out one side and run `regdigest lock` again");
   }
   try {
     return Json::parse(text);
@@ -275,7 +296,9 @@ std::string SerializeLockFile(const LockFile& lock) {
 bool LooksLikeLockFile(std::string_view text) {
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // UTF-8 byte order mark
   const std::size_t first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos || text[first] != '{') return false;
+  if (first == std::string_view::npos) return false;
+  // A lock file git left with conflict markers may start with "<<<<<<< ".
+  if (text[first] != '{' && MergeConflictLine(text) == 0) return false;
   return text.find("\"version\"") != std::string_view::npos &&
          text.find("\"entries\"") != std::string_view::npos;
 }

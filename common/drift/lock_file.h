@@ -58,7 +58,8 @@ struct LockFile {
 
 // Parses and validates a lock file. Everything malformed is kInvalidArgument
 // with a message saying what and where ("entry 2 (line 9): digest: …"):
-// empty text, not JSON, wrong types, missing or unknown fields, an invalid
+// empty text, git merge conflict markers ("unresolved merge conflict (line
+// N)"), not JSON, wrong types, missing or unknown fields, an invalid
 // reference or digest or time, a mediaType that is not one of the four
 // manifest types (IsManifestMediaType, lowercase, no parameters), duplicate
 // references, a file over 64 MiB.
@@ -72,7 +73,8 @@ Result<LockFile> ParseLockFile(std::string_view text);
 std::string SerializeLockFile(const LockFile& lock);
 
 // Cheap sniff, no full parse: the text's first non-blank character opens a
-// JSON object and it mentions both "version" and "entries". A list of
+// JSON object (or the text has git conflict markers) and it mentions both
+// "version" and "entries". A list of
 // references never does, so `record --file` can tell the two apart; a
 // corrupt lock file still sniffs as one and then fails ParseLockFile clearly.
 bool LooksLikeLockFile(std::string_view text);

@@ -11,6 +11,8 @@
 namespace regdigest {
 namespace {
 
+constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+
 bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
 bool IsWordChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
@@ -82,7 +84,10 @@ std::vector<Heredoc> HeredocsOpenedBy(std::string_view text) {
 // Reads a Dockerfile instruction by instruction.
 class InstructionReader {
  public:
-  explicit InstructionReader(std::string_view content) : content_(content) {}
+  // A UTF-8 byte order mark is skipped, as BuildKit does; offsets still count
+  // from the start of the content.
+  explicit InstructionReader(std::string_view content)
+      : content_(content), pos_(content.starts_with(kUtf8Bom) ? kUtf8Bom.size() : 0) {}
 
   // The next instruction as one logical line; false at the end of the text.
   bool Next(LogicalLine& line) {

@@ -3,6 +3,7 @@
 #include <yaml.h>
 
 #include <map>
+#include <unordered_set>
 
 namespace regdigest {
 namespace {
@@ -191,18 +192,32 @@ class Event {
 
 }  // namespace
 
-const YamlNode* YamlNode::Find(std::string_view key) const {
-  if (!IsMapping()) return nullptr;
-  for (const auto& [k, v] : entries)
+namespace {
+
+// Find through merge keys, visiting each merged mapping once: aliases share
+// nodes and never form cycles, so a node seen before has already been
+// searched without success, and a chain of anchors merged twice at every
+// level stays linear instead of taking 2^N steps.
+const YamlNode* FindIn(const YamlNode& node, std::string_view key,
+                       std::unordered_set<const YamlNode*>& visited) {
+  if (!node.IsMapping() || !visited.insert(&node).second) return nullptr;
+  for (const auto& [k, v] : node.entries)
     if (k->IsScalar() && k->value == key) return v.get();
-  for (const auto& [k, v] : entries) {
-    if (!k->IsScalar() || k->value != "<<" || k->style != Style::kPlain) continue;
-    if (const YamlNode* found = v->Find(key)) return found;
+  for (const auto& [k, v] : node.entries) {
+    if (!k->IsScalar() || k->value != "<<" || k->style != YamlNode::Style::kPlain) continue;
+    if (const YamlNode* found = FindIn(*v, key, visited)) return found;
     if (!v->IsSequence()) continue;
     for (const auto& merged : v->items)
-      if (const YamlNode* found = merged->Find(key)) return found;
+      if (const YamlNode* found = FindIn(*merged, key, visited)) return found;
   }
   return nullptr;
+}
+
+}  // namespace
+
+const YamlNode* YamlNode::Find(std::string_view key) const {
+  std::unordered_set<const YamlNode*> visited;
+  return FindIn(*this, key, visited);
 }
 
 bool YamlNode::SourceRange(std::string_view source, std::size_t& offset) const {

@@ -51,11 +51,13 @@ class FakeFileSystem : public FileSystem {
     }
     return std::optional<std::string>();
   }
-  Status WriteFileAtomic(const std::string& path, const std::string& contents,
-                         mode_t mode) override {
+  Status WriteFileAtomic(const std::string& path, const std::string& contents, mode_t mode,
+                         mode_t keep_mask) override {
     writes.push_back(path);
     if (auto it = write_errors.find(path); it != write_errors.end()) return it->second;
     if (Status made = CreateParentDirectories(path); !made.ok()) return made;
+    // As the real one: an existing file keeps its mode, masked.
+    if (auto it = files.find(path); it != files.end()) mode = it->second.mode & keep_mask;
     files[path] = File{contents, mode};
     return Status::Ok();
   }

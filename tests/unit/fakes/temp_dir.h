@@ -33,9 +33,11 @@ class TempDir {
   const std::filesystem::path& path() const { return path_; }
   std::string File(const std::string& name) const { return (path_ / name).string(); }
   // The names in the directory itself, sorted.
-  std::set<std::string> Names() const {
+  std::set<std::string> Names() const { return NamesIn(path_); }
+  // The names in directory `dir`, sorted.
+  static std::set<std::string> NamesIn(const std::filesystem::path& dir) {
     std::set<std::string> names;
-    for (const auto& entry : std::filesystem::directory_iterator(path_)) {
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
       names.insert(entry.path().filename().string());
     }
     return names;

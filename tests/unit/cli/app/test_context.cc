@@ -75,14 +75,14 @@ TEST_CASE("LoadToolConfig looks up --config, $REGDIGEST_CONFIG, $XDG_CONFIG_HOME
        "/pw/.config/regdigest/config.json",
        StatusCode::kOk,
        15},
-      {"empty HOME: the passwd entry",
+      {"relative XDG_CONFIG_HOME is ignored, as for the history database",
        "",
-       {{"HOME", ""}},
+       {{"XDG_CONFIG_HOME", "xdg"}, {"HOME", "/home/u"}},
        "/pw",
        everything,
-       "/pw/.config/regdigest/config.json",
+       "/home/u/.config/regdigest/config.json",
        StatusCode::kOk,
-       15},
+       14},
       {"default path absent: built-in defaults",
        "",
        {{"HOME", "/home/u"}},
@@ -130,8 +130,23 @@ TEST_CASE("LoadToolConfig looks up --config, $REGDIGEST_CONFIG, $XDG_CONFIG_HOME
   }
 }
 
-TEST_CASE("DefaultToolConfigPath without any home is under /, as before") {
-  CHECK(DefaultToolConfigPath(FakeEnvironment()) == "/.config/regdigest/config.json");
+TEST_CASE("An empty HOME is refused with a message, never read as /.config") {
+  FakeFileSystem files;
+  files.files["/.config/regdigest/config.json"] = {"{\"concurrency\": 3}", 0644};
+  for (const FakeEnvironment& env :
+       {FakeEnvironment({{"HOME", ""}}, "/pw"), FakeEnvironment({}, "")}) {
+    Result<ToolConfig> config = LoadToolConfig(GlobalOptions{}, env, files);
+    CHECK(config.status().code() == StatusCode::kUsage);
+    CHECK(config.status().message().starts_with("HOME is "));
+    CHECK(DefaultToolConfigPath(env).status().code() == StatusCode::kUsage);
+  }
+  CHECK(files.reads.empty());
+  // An explicit path, or an absolute XDG_CONFIG_HOME, needs no home.
+  GlobalOptions explicit_path;
+  explicit_path.config_path = "/.config/regdigest/config.json";
+  CHECK(LoadToolConfig(explicit_path, FakeEnvironment({{"HOME", ""}}, ""), files).ok());
+  CHECK(*DefaultToolConfigPath(FakeEnvironment({{"HOME", ""}, {"XDG_CONFIG_HOME", "/x"}}, "")) ==
+        "/x/regdigest/config.json");
 }
 
 TEST_CASE("LoadToolConfig: parse errors name the file; flags override the file") {

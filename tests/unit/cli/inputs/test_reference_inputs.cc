@@ -172,5 +172,40 @@ TEST_CASE("ReadLockFileOrList tells a lock file from a list by its content") {
   std::filesystem::remove_all(dir);
 }
 
+TEST_CASE("ReadInputText names the option whose value is a directory") {
+  const std::string dir = std::filesystem::temp_directory_path().string();
+  std::istringstream in;
+  for (const std::string option : {"--file", "--from"}) {
+    Result<std::optional<std::string>> got = ReadInputText(dir, in, option);
+    CHECK(got.status().code() == StatusCode::kUsage);
+    CHECK(got.status().message() == option + " " + dir + ": is a directory");
+  }
+}
+
+TEST_CASE("The default lock file is never read as a list of references") {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("regdigest-dlf-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / "regdigest.lock").string();
+  std::ofstream(path) << "<<<<<<< HEAD\nalpine:3.19\n=======\nalpine:3.20\n>>>>>>> b\n";
+  std::istringstream in;
+  Result<std::optional<LockFileOrList>> as_default = ReadLockFileOrList(path, in, false);
+  REQUIRE_FALSE(as_default.ok());
+  CHECK(as_default.status().message() ==
+        path +
+            ": unresolved merge conflict (line 1); resolve it, "
+            "or check out one side and run `regdigest lock` again");
+  std::ofstream(path) << "alpine:3.19\n";
+  as_default = ReadLockFileOrList(path, in, false);
+  REQUIRE_FALSE(as_default.ok());
+  CHECK(as_default.status().message().starts_with(path + ": not valid JSON"));
+  // Named with --file, the same text is a list.
+  Result<std::optional<LockFileOrList>> named = ReadLockFileOrList(path, in, true);
+  REQUIRE(named.ok());
+  REQUIRE(named->has_value());
+  CHECK((*named)->lines.size() == 1);
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace regdigest

@@ -42,14 +42,25 @@ TEST_CASE("DockerCredentialStore::DefaultPath: DOCKER_CONFIG, then HOME, then pa
        "/pw",
        "/home/u/.docker/config.json"},
       {"HOME", {{"HOME", "/home/u"}}, "/pw", "/home/u/.docker/config.json"},
-      {"empty HOME: passwd entry", {{"HOME", ""}}, "/pw", "/pw/.docker/config.json"},
       {"missing HOME: passwd entry", {}, "/pw", "/pw/.docker/config.json"},
-      // Today's behaviour, kept as it was: no home at all gives a path under /.
-      {"no home known", {}, "", "/.docker/config.json"},
+      {"empty HOME is refused, not read as /.docker",
+       {{"HOME", ""}},
+       "/pw",
+       "error: HOME is set but empty; set it to your home directory"},
+      {"empty HOME with DOCKER_CONFIG needs no home",
+       {{"HOME", ""}, {"DOCKER_CONFIG", "/etc/dc"}},
+       "",
+       "/etc/dc/config.json"},
+      {"no home known",
+       {},
+       "",
+       "error: HOME is not set and the user has no home directory; set HOME"},
   };
   for (const Case& c : cases) {
     CAPTURE(c.name);
-    CHECK(DockerCredentialStore::DefaultPath(FakeEnvironment(c.vars, c.passwd_home)) == c.want);
+    Result<std::string> got =
+        DockerCredentialStore::DefaultPath(FakeEnvironment(c.vars, c.passwd_home));
+    CHECK((got.ok() ? *got : "error: " + got.status().message()) == c.want);
   }
 }
 

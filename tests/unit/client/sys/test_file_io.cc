@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <filesystem>
 #include <set>
 #include <string>
@@ -52,7 +53,9 @@ ino_t InodeOf(const std::string& path) {
   return st.st_ino;
 }
 
-TEST_CASE("WriteFileAtomic replaces the file: a hard link to the old one keeps the old bytes") {
+TEST_CASE(
+    "WriteFileAtomic replaces the file, keeping its mode: a hard link to the old one keeps the old "
+    "bytes") {
   TempDir dir;
   const std::string target = dir.File("regdigest.lock");
   const std::string link = dir.File("old.lock");
@@ -65,7 +68,7 @@ TEST_CASE("WriteFileAtomic replaces the file: a hard link to the old one keeps t
   CHECK(Read(link) == old_bytes);
   CHECK(Read(target) == "new contents, longer than the old ones\n");
   CHECK(InodeOf(target) != old_inode);
-  CHECK(ModeOf(target) == 0640);
+  CHECK(ModeOf(target) == 0644);  // the existing file's mode, not the one asked for a new file
   CHECK(ModeOf(link) == 0644);
   CHECK(dir.Names() == std::set<std::string>{"old.lock", "regdigest.lock"});  // no temp file
 }
@@ -89,7 +92,9 @@ TEST_CASE("WriteFileAtomic: a write that fails part way leaves the old file byte
     const rlimit limit{kLimit, kLimit};
     if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) ::_exit(3);
     const Status status = WriteFileAtomic(target, new_bytes, 0600);
-    ::_exit(status.ok() ? 1 : status.code() == StatusCode::kIo ? 0 : 2);
+    const bool right_text =
+        status.message() == "cannot write " + target + ": " + std::strerror(EFBIG);
+    ::_exit(status.ok() ? 1 : status.code() == StatusCode::kIo && right_text ? 0 : 2);
   }
   int wait_status = 0;
   REQUIRE(::waitpid(pid, &wait_status, 0) == pid);
@@ -100,14 +105,14 @@ TEST_CASE("WriteFileAtomic: a write that fails part way leaves the old file byte
   CHECK(dir.Names() == std::set<std::string>{"config.json"});  // the temp file is gone
 }
 
-TEST_CASE("WriteFileAtomic: a failed rename leaves no temp file and names the target") {
+TEST_CASE("WriteFileAtomic refuses a directory, naming it, and leaves no temp file") {
   TempDir dir;
   const std::string target = dir.File("taken");
   REQUIRE(fs::create_directory(target));
   REQUIRE(WriteFileAtomic(dir.File("taken/inner"), "x", 0644).ok());
   Status status = WriteFileAtomic(target, "contents", 0644);
   CHECK(status.code() == StatusCode::kIo);
-  CHECK(status.message().find("cannot replace " + target) != std::string::npos);
+  CHECK(status.message() == "cannot write " + target + ": Is a directory");
   CHECK(fs::is_directory(target));
   CHECK(dir.Names() == std::set<std::string>{"taken"});
 }
@@ -163,6 +168,13 @@ TEST_CASE("CreateParentDirectories: nothing to do, and errors") {
   CHECK(status.code() == StatusCode::kIo);
   CHECK(status.message() == "cannot create " + dir.File("plain") + ": Not a directory");
   CHECK(WriteFileAtomic(dir.File("plain/file"), "x", 0644).code() == StatusCode::kIo);
+}
+
+TEST_CASE("ReadFileIfExists names a directory instead of reading it as empty") {
+  TempDir dir;
+  Result<std::optional<std::string>> text = ReadFileIfExists(dir.path().string());
+  CHECK(text.status().code() == StatusCode::kIo);
+  CHECK(text.status().message() == "cannot read " + dir.path().string() + ": Is a directory");
 }
 
 TEST_CASE("ReadFileIfExists and StatFile") {

@@ -1,6 +1,9 @@
 // Tests for RunProcess (client/process.h): real programs from the base system.
 #include <doctest/doctest.h>
+#include <poll.h>
+#include <sys/wait.h>
 
+#include <cerrno>
 #include <chrono>
 #include <optional>
 #include <string>
@@ -83,6 +86,25 @@ TEST_CASE("RunProcess reports failures as kIo errors") {
                   result.status().message());
     CHECK(elapsed < c.timeout + milliseconds(2000));
   }
+}
+
+int FailingPoll(::pollfd*, nfds_t, int) {
+  errno = ENOMEM;
+  return -1;
+}
+
+TEST_CASE("RunProcess kills and reaps the program when poll() fails") {
+  SetPollFunctionForTesting(FailingPoll);
+  const auto start = std::chrono::steady_clock::now();
+  Result<ProcessResult> run = RunProcess({"sleep", "30"}, "", milliseconds(60000));
+  SetPollFunctionForTesting(nullptr);
+  CHECK(run.status().code() == StatusCode::kIo);
+  CHECK(run.status().message() == "cannot wait for sleep: Cannot allocate memory");
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
+  // No child is left, running or as a zombie.
+  int status = 0;
+  CHECK(::waitpid(-1, &status, WNOHANG) == -1);
+  CHECK(errno == ECHILD);
 }
 
 TEST_CASE("RunProcess rejects an empty command") {

@@ -147,6 +147,11 @@ TEST_CASE("ParseLockFile refuses every corrupt shape with what and where") {
       {"number out of range", "{\"version\": 1e400, \"entries\": []}",
        "not valid JSON: a number is out of range"},
       {"array root", "[]", "must be a JSON object"},
+      {"git merge conflict",
+       "{\n  \"version\": 1,\n<<<<<<< HEAD\n  \"entries\": []\n=======\n  \"entries\": "
+       "[{}]\n>>>>>>> feature\n}\n",
+       "unresolved merge conflict (line 3); resolve it"},
+      {"git merge conflict, CRLF, marker alone", "<<<<<<<\r\n{}\r\n", "merge conflict (line 1)"},
       {"string root", "\"x\"", "must be a JSON object"},
       {"no version", R"({"entries": []})", "missing \"version\""},
       {"string version", R"({"version": "1", "entries": []})", "\"version\" must be an integer"},
@@ -263,6 +268,10 @@ TEST_CASE("LooksLikeLockFile tells a lock file from a list of references") {
       {"alpine:3.19\nubuntu\n", false},
       {"# \"version\" \"entries\"\nalpine\n", false},
       {"{\"version\": 1}", false},
+      {"<<<<<<< HEAD\n{\"version\": 1, \"entries\": []}\n=======\n{\"version\": 1, \"entries\": "
+       "[]}\n>>>>>>> b\n",
+       true},  // a lock file git left conflicted
+      {"<<<<<<< HEAD\nalpine\n=======\nubuntu\n>>>>>>> b\n", false},
       {"[]", false},
       {"", false},
   };

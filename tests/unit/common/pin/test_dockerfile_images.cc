@@ -55,6 +55,14 @@ TEST_CASE("FindDockerfileImages: FROM and COPY --from as BuildKit reads them") {
       {"continuation with trailing blanks and CRLF",
        "FROM \\  \r\n  nginx:1.25\r\nFROM alpine:3 AS x\r\n",
        {"2:nginx:1.25", "3:alpine:3"}},
+      {"a UTF-8 byte order mark is skipped, as BuildKit does",
+       "\xEF\xBB\xBF"
+       "FROM nginx:1.25\nFROM alpine:3\n",
+       {"1:nginx:1.25", "2:alpine:3"}},
+      {"a byte order mark, CRLF and a directive",
+       "\xEF\xBB\xBF# syntax=docker/dockerfile:1\r\nFROM nginx:1.25 AS web\r\nCOPY --from=alpine:3 "
+       "/a /b\r\n",
+       {"2:nginx:1.25", "3:alpine:3"}},
       {"comments and blank lines, also inside a continuation",
        "# FROM commented:1\n\nFROM a:1\n  # FROM indented:2\nFROM \\\n# comment\n\n  b:2\n",
        {"3:a:1", "8:b:2"}},
@@ -107,6 +115,10 @@ TEST_CASE("LooksLikeDockerfile: the first instruction is FROM or ARG") {
       {"FROM nginx\n", true},
       {"# syntax=docker/dockerfile:1\n\n# base\narg VERSION=1\nFROM x:${VERSION}\n", true},
       {"from\talpine", true},
+      {"\xEF\xBB\xBF"
+       "FROM nginx\r\n",
+       true},
+      {"\xEF\xBB\xBF\r\n# c\r\nARG X\r\n", true},
       {"", false},
       {"# only a comment\n", false},
       {"FROM\n", false},

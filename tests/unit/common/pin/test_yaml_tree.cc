@@ -1,6 +1,7 @@
 // Tests for common/yaml_tree.h: the node tree with source byte ranges.
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <string>
 
 #include "common/pin/yaml_tree.h"
@@ -76,6 +77,29 @@ TEST_CASE("Documents, aliases and merge keys") {
   CHECK(Root(documents, 1).value.empty());
   CHECK(Root(documents, 2).IsSequence());
   CHECK(Root(documents, 2).Find("x") == nullptr);
+}
+
+// a0: &a0 {k: v}, then aN: &aN {<<: [*aN-1, *aN-1]}: following every merge
+// would take 2^levels steps.
+std::string MergeChain(int levels) {
+  std::string yaml = "a0: &a0 {k: v}\n";
+  for (int i = 1; i <= levels; ++i) {
+    const std::string prev = "*a" + std::to_string(i - 1);
+    yaml += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " {<<: [" + prev + ", " + prev +
+            "]}\n";
+  }
+  return yaml + "top:\n  <<: *a" + std::to_string(levels) + "\n";
+}
+
+TEST_CASE("Find through a 40-level chain of doubled merge keys finishes at once") {
+  Result<std::vector<YamlDocument>> documents = ParseYamlDocuments(MergeChain(40));
+  const YamlNode* top = Root(documents).Find("top");
+  REQUIRE(top != nullptr);
+  const auto start = std::chrono::steady_clock::now();
+  CHECK(top->Find("missing") == nullptr);  // the worst case: every path is searched
+  REQUIRE(top->Find("k") != nullptr);
+  CHECK(top->Find("k")->value == "v");
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(100));
 }
 
 TEST_CASE("Errors") {

@@ -11,7 +11,7 @@
 #include "cli/inputs/history_options.h"
 #include "cli/output/check_report.h"
 #include "cli/output/exit_status.h"
-#include "client/history/history_db.h"
+#include "client/history/history_store.h"
 #include "common/base/timestamp.h"
 #include "common/drift/history_timeline.h"
 
@@ -112,19 +112,19 @@ int RunHistory(const HistoryOptions& options) {
     return ExitStatusFor(parsed.status().code());
   }
   const std::string reference = HistoryReference(*parsed).String();
-  Result<HistoryDb> db = OpenHistoryDb(options.db, HistoryDbMode::kReadOnly);
+  Result<std::unique_ptr<HistoryStore>> db = OpenHistory(options.db, HistoryMode::kReadOnly);
   if (!db.ok()) {
     PrintError(db.status().message());
     return ExitStatusFor(db.status().code());
   }
-  Result<std::vector<Observation>> observations = db->ObservationsOf(reference);
+  Result<std::vector<Observation>> observations = (*db)->ObservationsOf(reference);
   if (!observations.ok()) {
     PrintError(observations.status().message());
     return kExitFailure;
   }
   if (observations->empty()) {
-    PrintError("no observations of " + reference + " in " + db->path() + " (`regdigest record " +
-               reference + "` adds one)");
+    PrintError("no observations of " + reference + " in " + (*db)->DisplayName() +
+               " (`regdigest record " + reference + "` adds one)");
     return kExitFailure;
   }
   const Timeline timeline = BuildTimeline(reference, *observations);

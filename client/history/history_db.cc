@@ -1,6 +1,10 @@
 #include "client/history/history_db.h"
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <system_error>
 #include <thread>
@@ -79,14 +83,18 @@ Result<std::unique_ptr<SqliteHistoryStore>> SqliteHistoryStore::Open(const std::
   std::error_code error;
   const bool exists = std::filesystem::exists(path, error);
   if (error) return Status(StatusCode::kIo, "cannot access " + path + ": " + error.message());
+  if (exists && std::filesystem::is_directory(path, error)) {
+    return Status(StatusCode::kUsage,
+                  path + " is a directory, not a history database file (--db names the file)");
+  }
   const int newest = HistorySchemaVersion();
   int version = 0;
   if (exists) {
     // Look before touching: a file that is not ours must stay byte-identical.
-    Result<SqliteConnection> probe = SqliteConnection::Open(path, SQLITE_OPEN_READONLY);
+    // Through a reader that creates no -wal/-shm next to a file that is not ours.
+    Result<SqliteReader> probe = OpenSqliteReader(path, kHistoryBusyTimeoutMs);
     if (!probe.ok()) return Status(StatusCode::kIo, path + ": " + probe.status().message());
-    probe->SetBusyTimeout(kHistoryBusyTimeoutMs);
-    Result<int> probed = ProbeHistorySchema(*probe, path, newest);
+    Result<int> probed = ProbeHistorySchema(probe->db, path, newest);
     if (!probed.ok()) return probed.status();
     version = *probed;
     if (mode == HistoryMode::kReadOnly) {
@@ -98,6 +106,10 @@ Result<std::unique_ptr<SqliteHistoryStore>> SqliteHistoryStore::Open(const std::
       return std::unique_ptr<SqliteHistoryStore>(
           new SqliteHistoryStore(path, std::move(probe).value(), version));
     }
+    if (access(path.c_str(), W_OK) != 0) {
+      return Status(StatusCode::kIo, "cannot write " + path + ": " + std::strerror(errno) +
+                                         " (`history` and `drift` only read it)");
+    }
   } else if (mode == HistoryMode::kReadOnly) {
     return Status(StatusCode::kNotFound,
                   "no history database at " + path + " (`regdigest record` creates it)");
@@ -106,6 +118,7 @@ Result<std::unique_ptr<SqliteHistoryStore>> SqliteHistoryStore::Open(const std::
   }
   Result<SqliteConnection> db =
       SqliteConnection::Open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+
   if (!db.ok()) return Status(StatusCode::kIo, path + ": " + db.status().message());
   db->SetBusyTimeout(kHistoryBusyTimeoutMs);
   if (Status wal = EnableWal(*db); !wal.ok()) {
@@ -120,7 +133,7 @@ Result<std::unique_ptr<SqliteHistoryStore>> SqliteHistoryStore::Open(const std::
     }
   }
   return std::unique_ptr<SqliteHistoryStore>(
-      new SqliteHistoryStore(path, std::move(db).value(), newest));
+      new SqliteHistoryStore(path, SqliteReader{std::move(db).value(), LockFd(), false}, newest));
 }
 
 Status SqliteHistoryStore::Error(const Status& status) const {
@@ -177,7 +190,35 @@ Result<HistoryImportCounts> SqliteHistoryStore::Insert(const std::vector<Observa
   return counts;
 }
 
+Result<bool> SqliteHistoryStore::ReadAgain() {
+  if (!immutable_ || !SqliteWalExists(path_)) return false;
+  Result<SqliteReader> reader = OpenSqliteReader(path_, kHistoryBusyTimeoutMs);
+  if (!reader.ok()) return Error(reader.status());
+  db_ = std::move(reader->db);
+  lock_ = std::move(reader->lock);
+  immutable_ = reader->immutable;
+  return true;
+}
+
 Result<std::vector<Observation>> SqliteHistoryStore::ObservationsOf(const std::string& reference) {
+  Result<std::vector<Observation>> observations = QueryObservationsOf(reference);
+  Result<bool> again = ReadAgain();
+  if (!again.ok()) return again.status();
+  if (*again) observations = QueryObservationsOf(reference);
+  return observations;
+}
+
+Result<std::vector<Observation>> SqliteHistoryStore::ObservationsForChangesSince(
+    std::int64_t since) {
+  Result<std::vector<Observation>> observations = QueryChangesSince(since);
+  Result<bool> again = ReadAgain();
+  if (!again.ok()) return again.status();
+  if (*again) observations = QueryChangesSince(since);
+  return observations;
+}
+
+Result<std::vector<Observation>> SqliteHistoryStore::QueryObservationsOf(
+    const std::string& reference) {
   std::vector<Observation> observations;
   if (version_ == 0) return observations;
   Result<SqliteStatement> select =
@@ -190,8 +231,7 @@ Result<std::vector<Observation>> SqliteHistoryStore::ObservationsOf(const std::s
   return observations;
 }
 
-Result<std::vector<Observation>> SqliteHistoryStore::ObservationsForChangesSince(
-    std::int64_t since) {
+Result<std::vector<Observation>> SqliteHistoryStore::QueryChangesSince(std::int64_t since) {
   std::vector<Observation> observations;
   if (version_ == 0) return observations;
   Result<SqliteStatement> recent =
@@ -227,6 +267,10 @@ Result<std::vector<Observation>> SqliteHistoryStore::ObservationsForChangesSince
 Status SqliteHistoryStore::ForEachObservation(
     const std::function<Status(const Observation&)>& visit) {
   if (version_ == 0) return Status::Ok();
+  // Rows already visited cannot be taken back: read through the -wal when a
+  // writer has one, and refuse an export during which a checkpoint may have run.
+  if (Result<bool> again = ReadAgain(); !again.ok()) return again.status();
+  const bool immutable = immutable_;
   Result<SqliteStatement> select =
       db_.Prepare(std::string("SELECT ") + kObservationColumns +
                   " FROM observations ORDER BY reference, observed_at, run_id");
@@ -234,9 +278,15 @@ Status SqliteHistoryStore::ForEachObservation(
   for (;;) {
     Result<bool> row = select->Step();
     if (!row.ok()) return Error(row.status());
-    if (!*row) return Status::Ok();
+    if (!*row) break;
     if (Status visited = visit(ReadObservation(*select)); !visited.ok()) return visited;
   }
+  if (immutable && SqliteWalExists(path_)) {
+    return Error(Status(StatusCode::kIo,
+                        "a writer changed the database during the export; "
+                        "run it again"));
+  }
+  return Status::Ok();
 }
 
 }  // namespace regdigest

@@ -15,6 +15,7 @@
 
 #include "client/history/history_store.h"
 #include "client/history/sqlite_handle.h"
+#include "client/history/sqlite_reader.h"
 #include "common/base/status.h"
 #include "common/drift/history_timeline.h"
 
@@ -27,7 +28,7 @@ inline constexpr int kHistoryBusyTimeoutMs = 10000;
 std::string DefaultHistoryDbPath();
 
 // The SQLite backend of HistoryStore. Readers (kReadOnly) open the file
-// read-only and never create a file next to it.
+// read-only and never create a file next to it (sqlite_reader.h).
 class SqliteHistoryStore : public HistoryStore {
  public:
   // kInvalidArgument naming `path` for a file that is not a regdigest history
@@ -48,15 +49,27 @@ class SqliteHistoryStore : public HistoryStore {
   Result<HistoryImportCounts> Import(const std::vector<Observation>& observations) override;
 
  private:
-  SqliteHistoryStore(std::string path, SqliteConnection db, int version)
-      : path_(std::move(path)), db_(std::move(db)), version_(version) {}
+  SqliteHistoryStore(std::string path, SqliteReader reader, int version)
+      : path_(std::move(path)),
+        db_(std::move(reader.db)),
+        lock_(std::move(reader.lock)),
+        immutable_(reader.immutable),
+        version_(version) {}
   Status Error(const Status& status) const;
+  // After a read through an immutable connection: when a -wal appeared
+  // meanwhile (a writer that may have checkpointed into the file), switches to
+  // a regular read-only connection and answers true: read again.
+  Result<bool> ReadAgain();
+  Result<std::vector<Observation>> QueryObservationsOf(const std::string& reference);
+  Result<std::vector<Observation>> QueryChangesSince(std::int64_t since);
   // Inserts in one transaction, skipping those already present.
   Result<HistoryImportCounts> Insert(const std::vector<Observation>& observations,
                                      const std::string& default_run_id);
 
   std::string path_;
   SqliteConnection db_;
+  LockFd lock_;             // held while db_ is immutable (sqlite_reader.h)
+  bool immutable_ = false;  // a reader on a WAL file that had no -wal
   int version_;  // 0: read-only on a file with no schema yet: every query answers nothing
 };
 

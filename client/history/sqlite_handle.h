@@ -50,6 +50,7 @@ class SqliteStatement {
 
 class SqliteConnection {
  public:
+  SqliteConnection() = default;  // no database: assign an opened one
   // sqlite3_open_v2 with `flags` (SQLITE_OPEN_READONLY, _READWRITE, _CREATE...).
   static Result<SqliteConnection> Open(const std::string& path, int flags);
 

@@ -405,6 +405,61 @@ TEST_CASE("An observation is stored once per run, reference and time; import cou
   CHECK(QueryInt(db->path(), "SELECT count(*) FROM observations") == 3);
 }
 
+TEST_CASE("A reader creates no -wal or -shm and still sees what a writer adds later") {
+  TempDir dir;
+  const std::string path = dir.File("history.db");
+  { REQUIRE(OpenOk(path)->Record(Run({Obs("a:1", 10, "sha256:a")})).ok()); }
+  REQUIRE_FALSE(fs::exists(path + "-wal"));  // the last writer checkpointed and removed them
+  const std::string before = Bytes(path);
+  auto reader = OpenOk(path, HistoryMode::kReadOnly);
+  Result<std::vector<Observation>> rows = reader->ObservationsOf("a:1");
+  REQUIRE(rows.ok());
+  CHECK(rows->size() == 1);
+  CHECK_FALSE(fs::exists(path + "-wal"));
+  CHECK_FALSE(fs::exists(path + "-shm"));
+  CHECK(Bytes(path) == before);
+  {
+    auto writer = OpenOk(path);  // while the reader is open
+    REQUIRE(writer->Record(Run({Obs("a:1", 20, "sha256:b")})).ok());
+    rows = reader->ObservationsOf("a:1");
+    REQUIRE(rows.ok());
+    CHECK(rows->size() == 2);
+    Result<std::vector<Observation>> changes = reader->ObservationsForChangesSince(15);
+    REQUIRE(changes.ok());
+    CHECK(changes->size() == 2);
+  }
+  rows = reader->ObservationsOf("a:1");
+  REQUIRE(rows.ok());
+  CHECK(rows->size() == 2);
+}
+
+TEST_CASE("A directory given as the database is named as a directory") {
+  TempDir dir;
+  for (HistoryMode mode : {HistoryMode::kReadWrite, HistoryMode::kReadOnly}) {
+    Result<std::unique_ptr<SqliteHistoryStore>> db =
+        SqliteHistoryStore::Open(dir.path().string(), mode);
+    REQUIRE_FALSE(db.ok());
+    CHECK(db.status().code() == StatusCode::kUsage);
+    CHECK(db.status().message() == dir.path().string() +
+                                       " is a directory, not a history database file "
+                                       "(--db names the file)");
+  }
+}
+
+TEST_CASE("SQLite bind errors are reported, not ignored") {
+  TempDir dir;
+  SqliteConnection db = Raw(dir.File("x.db"));
+  Result<SqliteStatement> statement = db.Prepare("SELECT ?1");
+  REQUIRE(statement.ok());
+  CHECK(statement->BindText(1, "ok").ok());
+  Status out_of_range = statement->BindText(2, "x");
+  CHECK_FALSE(out_of_range.ok());
+  CHECK(out_of_range.message().find("binding parameter 2") != std::string::npos);
+  CHECK_FALSE(statement->BindInt64(0, 1).ok());
+  CHECK_FALSE(statement->BindOptionalText(3, std::nullopt).ok());
+  CHECK_FALSE(statement->BindOptionalBool(3, true).ok());
+}
+
 TEST_CASE("DefaultHistoryDbPath honours XDG_DATA_HOME, else HOME") {
   struct Case {
     std::string name;

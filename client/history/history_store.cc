@@ -3,6 +3,7 @@
 #include <random>
 
 #include "client/history/history_db.h"
+#include "client/history/postgres_history_store.h"
 
 namespace regdigest {
 
@@ -29,7 +30,10 @@ Result<std::unique_ptr<HistoryStore>> OpenHistoryStore(const std::string& db_val
   Result<std::string> value = HistoryDbValue(db_value, env);
   if (!value.ok()) return value.status();
   if (IsPostgresUrl(*value)) {
-    return Status(StatusCode::kUsage, "PostgreSQL history databases are not supported yet");
+    Result<std::unique_ptr<PostgresHistoryStore>> postgres =
+        PostgresHistoryStore::Open(*value, mode, HistoryDbRetryPolicy());
+    if (!postgres.ok()) return postgres.status();
+    return std::unique_ptr<HistoryStore>(std::move(postgres).value());
   }
   Result<std::unique_ptr<SqliteHistoryStore>> sqlite = SqliteHistoryStore::Open(*value, mode);
   if (!sqlite.ok()) return sqlite.status();

@@ -273,7 +273,7 @@ Status SqliteHistoryStore::ForEachObservation(
   const bool immutable = immutable_;
   Result<SqliteStatement> select =
       db_.Prepare(std::string("SELECT ") + kObservationColumns +
-                  " FROM observations ORDER BY reference, observed_at, run_id");
+                  " FROM observations ORDER BY reference, observed_at, id");
   if (!select.ok()) return Error(select.status());
   for (;;) {
     Result<bool> row = select->Step();

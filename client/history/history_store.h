@@ -64,8 +64,10 @@ class HistoryStore {
   // last successful one before; grouped by reference, oldest first.
   virtual Result<std::vector<Observation>> ObservationsForChangesSince(std::int64_t since) = 0;
 
-  // Every observation in the stable export order (reference, observed_at,
-  // run_id), from one snapshot; stops at the first error `visit` returns.
+  // Every observation in the stable export order: reference (bytewise),
+  // observed_at, then the order they were stored in (so an import keeps the
+  // order of observations of one second); from one snapshot; stops at the
+  // first error `visit` returns.
   virtual Status ForEachObservation(const std::function<Status(const Observation&)>& visit) = 0;
 
   // Merges observations (each with its run_id) in one transaction; those

@@ -50,14 +50,17 @@ Status Failed(const std::string& name, const Status& status) {
 
 // The probe's reads; inside a transaction so they see one snapshot.
 Result<int> ProbeSnapshot(PgConnection& db, const std::string& name, int newest_known) {
+  // pg_class, not information_schema: the latter hides tables we have no
+  // privilege on, and a database with only those is not empty.
   Result<PgResult> meta = db.Exec(
-      "SELECT count(*) FROM information_schema.tables "
-      "WHERE table_schema = current_schema() AND table_name = 'regdigest_meta'");
+      "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+      "WHERE n.nspname = current_schema() AND c.relname = 'regdigest_meta'");
   if (!meta.ok()) return Failed(name, meta.status());
   if (meta->Text(0, 0) == "0") {
     Result<PgResult> tables = db.Exec(
-        "SELECT table_name FROM information_schema.tables "
-        "WHERE table_schema = current_schema() ORDER BY table_name LIMIT 5");
+        "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v', 'm', 'f') "
+        "ORDER BY c.relname LIMIT 5");
     if (!tables.ok()) return Failed(name, tables.status());
     if (tables->Rows() == 0) return 0;
     std::string names;

@@ -3,7 +3,7 @@
 //   {"reference":"docker.io/library/nginx:1.25","observedAt":"2026-11-30T12:00:00Z",
 //    "run":"3f2a...","digest":"sha256:...","mediaType":"...","status":"ok",
 //    "message":"","signatureVerified":null}
-// Lines are sorted by reference, time and run (the store's export order), so
+// Lines are sorted by reference, time and storage order (HistoryStore), so
 // the diff of two exports shows just what changed. Import input is untrusted:
 // every field is validated, and lines and their count are capped.
 #pragma once

@@ -142,8 +142,10 @@ Status PostgresHistoryStore::InTransaction(const char* begin,
                                            const std::function<Status(PgConnection&)>& work) {
   std::mt19937 random(std::random_device{}());
   for (int attempt = 1;; ++attempt) {
-    Status outcome = db_ ? Status::Ok() : Connect();
-    if (outcome.ok()) outcome = db_->Exec(begin).status();
+    if (!db_) {
+      if (Status connected = Connect(); !connected.ok()) return connected;  // retried there
+    }
+    Status outcome = db_->Exec(begin).status();
     if (outcome.ok()) outcome = work(*db_);
     if (outcome.ok()) outcome = db_->Exec("COMMIT").status();
     if (outcome.ok()) return outcome;

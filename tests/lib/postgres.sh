@@ -92,5 +92,6 @@ rd_start_postgres() {
   RD_STOP_HOOKS+=(rd_pg_stop)
   rd_psql postgres "CREATE ROLE rd LOGIN PASSWORD '$PG_RD_PASSWORD'" >/dev/null
   rd_pg_createdb history >/dev/null
+  # shellcheck disable=SC2034 # used by the scripts that source this file
   PG_URL="postgresql://rd:$PG_RD_PASSWORD@127.0.0.1:$PG_PORT/history?sslmode=disable"
 }

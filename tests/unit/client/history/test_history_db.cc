@@ -14,6 +14,7 @@
 #include "client/history/history_schema.h"
 #include "client/history/history_store.h"
 #include "client/sys/file_io.h"
+#include "tests/unit/client/history/sqlite_history_fixtures.h"
 #include "tests/unit/fakes/temp_dir.h"
 
 namespace regdigest {
@@ -21,67 +22,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::TempDir;
-
-std::string Bytes(const std::string& path) {
-  Result<std::optional<std::string>> bytes = ReadFileIfExists(path);
-  REQUIRE(bytes.ok());
-  REQUIRE(bytes->has_value());
-  return **bytes;
-}
-
-void WriteBytes(const std::string& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary);
-  out << bytes;
-  REQUIRE(out.good());
-}
-
-// A raw connection for setting up and inspecting files behind HistoryDb's back.
-SqliteConnection Raw(const std::string& path) {
-  Result<SqliteConnection> db =
-      SqliteConnection::Open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-  REQUIRE(db.ok());
-  return std::move(db).value();
-}
-
-std::int64_t QueryInt(const std::string& path, const std::string& sql) {
-  SqliteConnection db = Raw(path);
-  Result<std::int64_t> value = db.QueryInt64(sql);
-  REQUIRE(value.ok());
-  return *value;
-}
-
-Observation Obs(const std::string& reference, std::int64_t time, const std::string& digest) {
-  Observation observation;
-  observation.reference = reference;
-  observation.observed_at = time;
-  if (digest.empty()) {
-    observation.status = "unauthorized";
-    observation.message = "authentication required";
-  } else {
-    observation.digest = digest;
-    observation.media_type = "application/vnd.oci.image.index.v1+json";
-  }
-  return observation;
-}
-
-// One line per item, so a failed CHECK shows the values.
-std::string Lines(const std::vector<std::string>& items) {
-  std::string out;
-  for (const std::string& item : items) out += item + "\n";
-  return out;
-}
-
-std::unique_ptr<SqliteHistoryStore> OpenOk(const std::string& path,
-                                           HistoryMode mode = HistoryMode::kReadWrite) {
-  Result<std::unique_ptr<SqliteHistoryStore>> db = SqliteHistoryStore::Open(path, mode);
-  REQUIRE_MESSAGE(db.ok(), db.status().ToString());
-  return std::move(db).value();
-}
-
-// One `record` run of these observations.
-HistoryRun Run(std::vector<Observation> observations) {
-  return HistoryRun{NewHistoryRunId(), std::move(observations)};
-}
+using namespace history_testing;
 
 TEST_CASE("A new history database: parent directories, WAL, application_id, version") {
   TempDir dir;
@@ -405,34 +346,6 @@ TEST_CASE("An observation is stored once per run, reference and time; import cou
   CHECK(QueryInt(db->path(), "SELECT count(*) FROM observations") == 3);
 }
 
-TEST_CASE("A reader creates no -wal or -shm and still sees what a writer adds later") {
-  TempDir dir;
-  const std::string path = dir.File("history.db");
-  { REQUIRE(OpenOk(path)->Record(Run({Obs("a:1", 10, "sha256:a")})).ok()); }
-  REQUIRE_FALSE(fs::exists(path + "-wal"));  // the last writer checkpointed and removed them
-  const std::string before = Bytes(path);
-  auto reader = OpenOk(path, HistoryMode::kReadOnly);
-  Result<std::vector<Observation>> rows = reader->ObservationsOf("a:1");
-  REQUIRE(rows.ok());
-  CHECK(rows->size() == 1);
-  CHECK_FALSE(fs::exists(path + "-wal"));
-  CHECK_FALSE(fs::exists(path + "-shm"));
-  CHECK(Bytes(path) == before);
-  {
-    auto writer = OpenOk(path);  // while the reader is open
-    REQUIRE(writer->Record(Run({Obs("a:1", 20, "sha256:b")})).ok());
-    rows = reader->ObservationsOf("a:1");
-    REQUIRE(rows.ok());
-    CHECK(rows->size() == 2);
-    Result<std::vector<Observation>> changes = reader->ObservationsForChangesSince(15);
-    REQUIRE(changes.ok());
-    CHECK(changes->size() == 2);
-  }
-  rows = reader->ObservationsOf("a:1");
-  REQUIRE(rows.ok());
-  CHECK(rows->size() == 2);
-}
-
 TEST_CASE("A directory given as the database is named as a directory") {
   TempDir dir;
   for (HistoryMode mode : {HistoryMode::kReadWrite, HistoryMode::kReadOnly}) {
@@ -444,20 +357,6 @@ TEST_CASE("A directory given as the database is named as a directory") {
                                        " is a directory, not a history database file "
                                        "(--db names the file)");
   }
-}
-
-TEST_CASE("SQLite bind errors are reported, not ignored") {
-  TempDir dir;
-  SqliteConnection db = Raw(dir.File("x.db"));
-  Result<SqliteStatement> statement = db.Prepare("SELECT ?1");
-  REQUIRE(statement.ok());
-  CHECK(statement->BindText(1, "ok").ok());
-  Status out_of_range = statement->BindText(2, "x");
-  CHECK_FALSE(out_of_range.ok());
-  CHECK(out_of_range.message().find("binding parameter 2") != std::string::npos);
-  CHECK_FALSE(statement->BindInt64(0, 1).ok());
-  CHECK_FALSE(statement->BindOptionalText(3, std::nullopt).ok());
-  CHECK_FALSE(statement->BindOptionalBool(3, true).ok());
 }
 
 TEST_CASE("DefaultHistoryDbPath honours XDG_DATA_HOME, else HOME") {

@@ -1,6 +1,6 @@
 // `regdigest record REF... [--file F] [--from FILE...] [--db PATH]`: resolves
 // each reference with one HEAD request and stores one observation per
-// reference in the history database (client/history_db.h), failures included
+// reference in the history database (client/history/history_store.h), failures included
 // with the registry's answer, so `history` and `drift` can tell when a tag moved.
 #include <iostream>
 #include <set>

@@ -8,6 +8,7 @@
 
 #include "client/history/postgres_schema.h"
 #include "client/history/postgres_url.h"
+#include "common/drift/history_export.h"
 
 namespace regdigest {
 namespace {
@@ -188,10 +189,10 @@ Result<HistoryImportCounts> PostgresHistoryStore::Insert(
         const Observation& o = observations[i];
         AppendArrayElement(columns[0], o.reference);
         AppendArrayElement(columns[1], o.digest);
-        AppendArrayElement(columns[2], o.media_type);
+        AppendArrayElement(columns[2], StorableText(o.media_type));
         AppendArrayElement(columns[3], std::to_string(o.observed_at));
         AppendArrayElement(columns[4], o.status);
-        AppendArrayElement(columns[5], o.message);
+        AppendArrayElement(columns[5], StorableText(o.message));
         AppendArrayElement(columns[6], o.run_id.empty() ? default_run_id : o.run_id);
         AppendArrayElement(
             columns[7], o.signature_verified

@@ -21,6 +21,10 @@ inline constexpr std::size_t kMaxHistoryImportLineBytes = 64 * 1024;
 inline constexpr std::size_t kMaxHistoryImportLines = 20'000'000;
 inline constexpr std::size_t kMaxObservationMessageBytes = 8192;
 
+// `text` as valid UTF-8 without NUL, as PostgreSQL text columns require:
+// each byte that does not start a valid sequence (and each NUL) becomes U+FFFD.
+std::string StorableText(std::string_view text);
+
 // One export line, without its newline.
 std::string FormatHistoryExportLine(const Observation& observation);
 

@@ -108,5 +108,31 @@ TEST_CASE("Import lines are validated field by field") {
   }
 }
 
+TEST_CASE("StorableText keeps valid UTF-8 and replaces every other byte and NUL") {
+  const std::string kReplacement = "\xEF\xBF\xBD";
+  struct Case {
+    std::string name, in, want;
+  };
+  const Case cases[] = {
+      {"ascii", "manifest unknown", "manifest unknown"},
+      {"two, three and four bytes", "\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80",
+       "\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80"},
+      {"NUL", std::string("a\0b", 3), "a" + kReplacement + "b"},
+      {"lone continuation",
+       "a\x80"
+       "b",
+       "a" + kReplacement + "b"},
+      {"overlong", "\xC0\xAF", kReplacement + kReplacement},
+      {"surrogate", "\xED\xA0\x80", kReplacement + kReplacement + kReplacement},
+      {"above U+10FFFF", "\xF4\x90\x80\x80",
+       kReplacement + kReplacement + kReplacement + kReplacement},
+      {"truncated at the end", "ok\xE2\x82", "ok" + kReplacement + kReplacement},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.name);
+    CHECK(StorableText(c.in) == c.want);
+  }
+}
+
 }  // namespace
 }  // namespace regdigest

@@ -5,11 +5,12 @@
 namespace regdigest {
 namespace {
 
-// libpq's messages end with newlines and may span lines ("DETAIL: ..."): one line.
+// libpq's messages end with newlines and may span lines ("DETAIL: ...", tab-indented hints): one
+// line.
 std::string OneLine(std::string_view text) {
   std::string line;
   for (char c : text) {
-    if (c == '\n' || c == '\r') {
+    if (c == '\n' || c == '\r' || c == '\t') {
       if (!line.empty() && line.back() != ' ') line += ' ';
     } else {
       line += c;

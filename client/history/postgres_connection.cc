@@ -1,6 +1,10 @@
 #include "client/history/postgres_connection.h"
 
+#include <spdlog/spdlog.h>
+
 #include <string_view>
+
+#include "common/base/display_text.h"
 
 namespace regdigest {
 namespace {
@@ -18,6 +22,12 @@ std::string OneLine(std::string_view text) {
   }
   while (!line.empty() && line.back() == ' ') line.pop_back();
   return line;
+}
+
+// Server notices and warnings ("terminating connection due to immediate
+// shutdown command") go to the debug log, escaped, not raw to stderr.
+void LogNotice(void* /*arg*/, const char* message) {
+  spdlog::debug("PostgreSQL: {}", EscapeForTerminal(OneLine(message)));
 }
 
 }  // namespace
@@ -38,6 +48,7 @@ Result<PgConnection> PgConnection::Connect(const std::string& url) {
   const char* values[] = {"10", "regdigest", url.c_str(), nullptr};
   PgConnection connection(PQconnectdbParams(keys, values, /*expand_dbname=*/1));
   if (connection.conn_ == nullptr) return Status(StatusCode::kIo, "out of memory");
+  PQsetNoticeProcessor(connection.conn_.get(), LogNotice, nullptr);
   if (PQstatus(connection.conn_.get()) != CONNECTION_OK) {
     return Status(StatusCode::kIo, OneLine(PQerrorMessage(connection.conn_.get())))
         .WithRetryable(true);

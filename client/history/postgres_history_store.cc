@@ -88,26 +88,43 @@ Result<std::unique_ptr<PostgresHistoryStore>> PostgresHistoryStore::Open(
   std::unique_ptr<PostgresHistoryStore> store(
       new PostgresHistoryStore(url, RedactPostgresUrl(url), mode, policy));
   spdlog::debug("history database: PostgreSQL at {}", store->name_);
-  if (Status connected = store->Connect(); !connected.ok()) return connected;
+  // A connection lost while checking or migrating (a server restarting) is
+  // tried again like one that could not be made; both steps are transactions.
+  for (int attempt = 1;; ++attempt) {
+    Status opened = store->CheckSchema();
+    if (opened.ok()) return store;
+    if (!opened.retryable() || !store->db_ || !store->db_->Lost() ||
+        attempt >= policy.max_attempts) {
+      return opened;
+    }
+    store->db_.reset();
+    std::this_thread::sleep_for(BackoffDelay(policy, attempt, 0.5));
+  }
+}
+
+Status PostgresHistoryStore::CheckSchema() {
+  if (!db_) {
+    if (Status connected = Connect(); !connected.ok()) return connected;
+  }
   const int newest = static_cast<int>(PostgresHistoryMigrations().size());
-  Result<int> version = ProbePostgresHistorySchema(*store->db_, store->name_, newest);
+  Result<int> version = ProbePostgresHistorySchema(*db_, name_, newest);
   if (!version.ok()) return version.status();
-  store->version_ = *version;
-  if (mode == HistoryMode::kReadOnly) {
+  version_ = *version;
+  if (mode_ == HistoryMode::kReadOnly) {
     if (*version != 0 && *version < newest) {
       return Status(StatusCode::kInvalidArgument,
-                    store->name_ + " has history schema version " + std::to_string(*version) +
+                    name_ + " has history schema version " + std::to_string(*version) +
                         "; `regdigest record` upgrades it to " + std::to_string(newest));
     }
-    return store;
+    return Status::Ok();
   }
   if (*version != newest) {
-    if (Status migrated = MigratePostgresHistorySchema(*store->db_, store->name_); !migrated.ok()) {
+    if (Status migrated = MigratePostgresHistorySchema(*db_, name_); !migrated.ok()) {
       return migrated;
     }
-    store->version_ = newest;
+    version_ = newest;
   }
-  return store;
+  return Status::Ok();
 }
 
 Status PostgresHistoryStore::Error(const Status& status) const {

@@ -41,6 +41,8 @@ class PostgresHistoryStore : public HistoryStore {
       : url_(std::move(url)), name_(std::move(name)), mode_(mode), policy_(policy) {}
   // (Re)connects, retrying transient failures.
   Status Connect();
+  // Connects if needed, probes the schema and (read-write) migrates it.
+  Status CheckSchema();
   // Runs `work` between `begin` and COMMIT; when the connection is lost (or
   // the server asks to retry), reconnects and runs it all again, per policy_.
   Status InTransaction(const char* begin, const std::function<Status(PgConnection&)>& work);

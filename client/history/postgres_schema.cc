@@ -69,7 +69,7 @@ Result<int> ProbeSnapshot(PgConnection& db, const std::string& name, int newest_
   }
   Result<PgResult> rows = db.Exec(
       "SELECT key, value FROM regdigest_meta WHERE key IN ('application', 'schema_version')");
-  if (!rows.ok()) return NotOurs(name, "unreadable regdigest_meta: " + rows.status().message());
+  if (!rows.ok()) return Failed(name, rows.status());  // e.g. no SELECT privilege
   std::string application, version_text;
   for (int i = 0; i < rows->Rows(); ++i) {
     (rows->Text(i, 0) == "application" ? application : version_text) = rows->Text(i, 1);

@@ -74,6 +74,23 @@ chmod 0600 "$RD_TMP/pgpass"
 PGPASSFILE="$RD_TMP/pgpass" rd_rd history --db "$shown_url" "$stable"
 rd_assert_rc "PGPASSFILE supplies the password: exit 0" 0
 
+# --- a role that may only read (docs/history.md's team setup) ---
+rd_psql postgres "CREATE ROLE auditor LOGIN PASSWORD 'audit-pw'; GRANT CONNECT ON DATABASE history TO auditor" >/dev/null
+auditor_url="postgresql://auditor:audit-pw@127.0.0.1:$PG_PORT/history?sslmode=disable"
+rd_rd history --db "$auditor_url" "$app"
+rd_assert_rc "a role without SELECT: history exit 3" 3
+rd_assert_contains "a role without SELECT: says permission denied" "$RD_ERR" \
+  "permission denied for table regdigest_meta"
+rd_psql history "GRANT SELECT ON ALL TABLES IN SCHEMA public TO auditor" >/dev/null
+rd_rd history --db "$auditor_url" "$app"
+rd_assert_rc "a read-only role: history works (exit 1: the tag moved)" 1
+rd_rd drift --db "$auditor_url" --since 1h
+rd_assert_rc "a read-only role: drift works" 1
+rows_before="$(count)"
+rd_rd record --db "$auditor_url" "$app"
+rd_assert_rc "a read-only role: record exit 3" 3
+rd_assert_eq "a read-only role: record stored nothing" "$rows_before" "$(count)"
+
 # --- 8 record processes x 200 references at once ---
 rd_push --repo conc/app --tags "$(seq -f 't%g' 1 200 | paste -sd, -)" --kind oci >/dev/null
 rd_pg_createdb conc
@@ -114,11 +131,15 @@ rd_spawn "$RD_TMP/proxy.out" "$RD_PY" "$RD_SERVERS_DIR/counting_proxy.py" "$REG_
 for ((i = 0; i < 50; i++)); do [[ -s "$proxy_port_file" ]] && break; sleep 0.1; done
 slow_refs=()
 for t in 1 2 3 4 5; do slow_refs+=("127.0.0.1:$(<"$proxy_port_file")/conc/app:t$t"); done
-# wait_connected: until the record process has its session open on the server.
+# wait_connected: until the record process has opened the database: its
+# session is idle after the schema check's ROLLBACK (it then waits 2 s on the
+# proxy before it writes).
 wait_connected() {
-  for ((i = 0; i < 100; i++)); do
-    [[ "$(rd_psql postgres "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'regdigest'")" != 0 ]] && return 0
-    sleep 0.05
+  local q="SELECT count(*) FROM pg_stat_activity WHERE application_name = 'regdigest'"
+  q+=" AND state = 'idle' AND query = 'ROLLBACK'"
+  for ((i = 0; i < 200; i++)); do
+    [[ "$(rd_psql postgres "$q")" != 0 ]] && return 0
+    sleep 0.02
   done
   return 1
 }

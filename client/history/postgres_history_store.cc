@@ -286,8 +286,7 @@ Status PostgresHistoryStore::ForEachObservation(
   if (outcome.ok()) {
     outcome =
         db_->ExecEachRow(std::string("SELECT ") + kColumns +
-                             " FROM observations ORDER BY reference COLLATE \"C\", observed_at, "
-                             "run_id COLLATE \"C\"",
+                             " FROM observations ORDER BY reference COLLATE \"C\", observed_at, id",
                          {}, [&](const PgResult& row) {
                            Result<Observation> observation = ReadRow(row, 0);
                            return observation.ok() ? visit(*observation) : observation.status();

@@ -149,6 +149,34 @@ std::string TagPageAfter(std::string_view base_url, std::string_view path, int p
   return FirstTagPageUrl(base_url, path, page_size) + "&last=" + PercentEncode(last);
 }
 
+Result<DigestQuery> DigestQuery::Parse(std::string_view text) {
+  std::string_view hex = text;
+  if (hex.starts_with("sha256:")) hex.remove_prefix(7);
+  if (hex.find(':') != std::string_view::npos) {
+    return Status(StatusCode::kUsage, "--digest: only sha256 digests and image IDs are looked up");
+  }
+  DigestQuery query;
+  for (char c : hex) {
+    if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
+    if (!IsLowerHex(c)) {
+      return Status(StatusCode::kUsage,
+                    "--digest: not a digest or image ID (hex digits, optionally after sha256:)");
+    }
+    query.hex += c;
+  }
+  if (query.hex.size() < 12 || query.hex.size() > 64) {
+    return Status(StatusCode::kUsage,
+                  "--digest: give 12 to 64 hex digits (an image ID as "
+                  "`docker images` shows it, or a full digest); got " +
+                      std::to_string(query.hex.size()));
+  }
+  return query;
+}
+
+bool DigestQuery::Matches(const Digest& digest) const {
+  return digest.algorithm() == "sha256" && digest.hex().starts_with(hex);
+}
+
 bool IsDigestTag(std::string_view tag) {
   constexpr std::string_view kPrefix = "sha256-";
   if (!tag.starts_with(kPrefix)) return false;

@@ -14,6 +14,7 @@
 
 #include "common/base/status.h"
 #include "common/base/url.h"
+#include "common/image/digest.h"
 
 namespace regdigest {
 
@@ -51,6 +52,21 @@ std::string TagPageAfter(std::string_view base_url, std::string_view path, int p
 // alone or with ".sig", ".att" or ".sbom" (cosign signatures, attestations,
 // SBOMs and the OCI referrers tag-schema fallback).
 bool IsDigestTag(std::string_view tag);
+
+// What `tags --digest D` looks for: a full digest ("sha256:<64 hex>", or 64
+// hex without the algorithm, as an image ID may be written) or an image ID
+// prefix of 12 to 63 hex digits, with or without "sha256:".
+struct DigestQuery {
+  std::string hex;  // lowercase; 64 digits when full
+
+  // kUsage saying what is wrong (too short, not hex, another algorithm).
+  static Result<DigestQuery> Parse(std::string_view text);
+  bool full() const { return hex.size() == 64; }
+  // Whether `digest` (a sha256 digest) is this one, or starts with the prefix.
+  bool Matches(const Digest& digest) const;
+  // "sha256:<hex>" as the user gave it (a prefix stays a prefix).
+  std::string String() const { return "sha256:" + hex; }
+};
 
 // What a tags/list walk has gathered: every distinct tag once, the pages and
 // URLs seen. Add() says whether the walk goes on.

@@ -30,9 +30,13 @@ MT_INDEX=application/vnd.oci.image.index.v1+json
 # ---------------------------------------------------------------------------
 # 600 tags of one repository (blobs once, one manifest per tag), plus a
 # cosign-style signature tag that is hidden unless --all.
-tags=""
-for ((i = 0; i < 600; i++)); do tags+="t$i,"; done
-rd_push --repo big/app --tags "$tags" --seed big >"$RD_TMP/big.pushed"
+for ((k = 0; k < 4; k++)); do # four pushes of 150 tags at once
+  tags=""
+  for ((i = k * 150; i < (k + 1) * 150; i++)); do tags+="t$i,"; done
+  rd_push --repo big/app --tags "$tags" --seed big >"$RD_TMP/big.pushed.$k" &
+done
+wait
+cat "$RD_TMP"/big.pushed.* >"$RD_TMP/big.pushed"
 SIG="sha256-$(printf 'a%.0s' {1..64}).sig"
 rd_push --repo big/app --tag "$SIG" --seed sig >/dev/null
 LC_ALL=C sort "$RD_TMP/big.pushed" >"$RD_TMP/big.want"

@@ -8,7 +8,7 @@
 #include "cli/inputs/history_options.h"
 #include "cli/output/check_report.h"
 #include "cli/output/exit_status.h"
-#include "client/history/history_db.h"
+#include "client/history/history_store.h"
 #include "common/base/timestamp.h"
 #include "common/drift/history_timeline.h"
 
@@ -68,13 +68,13 @@ int RunDrift(const DriftOptions& options) {
     PrintError(since.status().message());
     return kExitUsage;
   }
-  Result<HistoryDb> db = OpenHistoryDb(options.db, HistoryDbMode::kReadOnly);
+  Result<std::unique_ptr<HistoryStore>> db = OpenHistory(options.db, HistoryMode::kReadOnly);
   if (!db.ok()) {
     PrintError(db.status().message());
     return ExitStatusFor(db.status().code());
   }
   const std::int64_t since_seconds = UnixSeconds(*since);
-  Result<std::vector<Observation>> observations = db->ObservationsForChangesSince(since_seconds);
+  Result<std::vector<Observation>> observations = (*db)->ObservationsForChangesSince(since_seconds);
   if (!observations.ok()) {
     PrintError(observations.status().message());
     return kExitFailure;

@@ -9,9 +9,11 @@
 
 #include "cli/commands/commands.h"
 #include "cli/inputs/history_options.h"
+#include "cli/inputs/history_transfer.h"
 #include "cli/output/check_report.h"
 #include "cli/output/exit_status.h"
-#include "client/history/history_db.h"
+#include "client/history/history_store.h"
+#include "common/base/display_text.h"
 #include "common/base/timestamp.h"
 #include "common/drift/history_timeline.h"
 
@@ -20,6 +22,8 @@ namespace {
 
 struct HistoryOptions {
   std::string reference;
+  std::string export_file;
+  std::string import_file;
   std::string db;
   ReportFormat format = ReportFormat::kText;
 };
@@ -51,8 +55,11 @@ std::string TimelineText(const Timeline& timeline, std::size_t observations) {
   }
   if (timeline.last_failure) {
     out << Plural(timeline.failed_observations, "failed observation") << ", the last at "
-        << Time(timeline.last_failure->observed_at) << ": " << timeline.last_failure->status;
-    if (!timeline.last_failure->message.empty()) out << ": " << timeline.last_failure->message;
+        << Time(timeline.last_failure->observed_at) << ": "
+        << DisplayText(timeline.last_failure->status);
+    if (!timeline.last_failure->message.empty()) {
+      out << ": " << DisplayText(timeline.last_failure->message);
+    }
     out << "\n";
   }
   return out.str();
@@ -105,26 +112,61 @@ CheckReport TimelineReport(const Timeline& timeline, const std::vector<Observati
   return report;
 }
 
+// --export FILE|- or --import FILE|-.
+int RunTransfer(const HistoryOptions& options) {
+  const bool exporting = !options.export_file.empty();
+  Result<std::unique_ptr<HistoryStore>> db =
+      OpenHistory(options.db, exporting ? HistoryMode::kReadOnly : HistoryMode::kReadWrite);
+  if (!db.ok()) {
+    PrintError(db.status().message());
+    return ExitStatusFor(db.status().code());
+  }
+  const std::string name = DisplayText((*db)->DisplayName());
+  if (exporting) {
+    Result<std::size_t> count = ExportHistory(**db, options.export_file, std::cout);
+    if (!count.ok()) {
+      PrintError("export failed: " + count.status().message());
+      return ExitStatusFor(count.status().code());
+    }
+    std::cerr << "exported " << Plural(*count, "observation") << " from " << name << "\n";
+    return kExitOk;
+  }
+  Result<HistoryImportCounts> counts = ImportHistory(**db, options.import_file, std::cin);
+  if (!counts.ok()) {
+    PrintError("nothing imported: " + counts.status().message());
+    return ExitStatusFor(counts.status().code());
+  }
+  std::cerr << "imported " << Plural(counts->added, "observation") << " into " << name << " ("
+            << counts->already_present << " already there)\n";
+  return kExitOk;
+}
+
 int RunHistory(const HistoryOptions& options) {
+  const int transfers = !options.export_file.empty() + !options.import_file.empty();
+  if (transfers + !options.reference.empty() != 1) {
+    PrintError("history needs one of REF, --export FILE or --import FILE");
+    return kExitUsage;
+  }
+  if (transfers == 1) return RunTransfer(options);
   Result<Reference> parsed = Reference::Parse(options.reference);
   if (!parsed.ok()) {
     PrintError(parsed.status().ToString());
     return ExitStatusFor(parsed.status().code());
   }
   const std::string reference = HistoryReference(*parsed).String();
-  Result<HistoryDb> db = OpenHistoryDb(options.db, HistoryDbMode::kReadOnly);
+  Result<std::unique_ptr<HistoryStore>> db = OpenHistory(options.db, HistoryMode::kReadOnly);
   if (!db.ok()) {
     PrintError(db.status().message());
     return ExitStatusFor(db.status().code());
   }
-  Result<std::vector<Observation>> observations = db->ObservationsOf(reference);
+  Result<std::vector<Observation>> observations = (*db)->ObservationsOf(reference);
   if (!observations.ok()) {
     PrintError(observations.status().message());
     return kExitFailure;
   }
   if (observations->empty()) {
-    PrintError("no observations of " + reference + " in " + db->path() + " (`regdigest record " +
-               reference + "` adds one)");
+    PrintError("no observations of " + reference + " in " + DisplayText((*db)->DisplayName()) +
+               " (`regdigest record " + reference + "` adds one)");
     return kExitFailure;
   }
   const Timeline timeline = BuildTimeline(reference, *observations);
@@ -152,8 +194,16 @@ void AddHistoryCommand(CLI::App& app, const GlobalOptions& /*globals*/, CommandR
       "history",
       "Show the digests a tag pointed to, newest first, each with when `regdigest record` "
       "first and last saw it and how many times. No network access.");
-  command->add_option("REF", options->reference, "Image reference (the tag defaults to latest)")
-      ->required();
+  command->add_option("REF", options->reference, "Image reference (the tag defaults to latest)");
+  command
+      ->add_option("--export", options->export_file,
+                   "Write every observation as JSON lines, sorted (- for stdout)")
+      ->type_name("FILE");
+  command
+      ->add_option("--import", options->import_file,
+                   "Merge observations from JSON lines written by --export (- for stdin); "
+                   "importing a file twice adds nothing")
+      ->type_name("FILE");
   AddHistoryDbOption(*command, options->db);
   AddReportOutputOption(*command, options->format);
   command->footer(
@@ -161,7 +211,9 @@ void AddHistoryCommand(CLI::App& app, const GlobalOptions& /*globals*/, CommandR
       "\nOutput: text and json show the timeline; junit and github show one failing row per "
       "change of digest (old -> new at the time it was first seen), or one ok row when the "
       "digest never changed.\n"
-      "Exit status: 0 the tag always pointed at one digest; 1 it changed at least once; 2 "
+      "--export and --import move a history between databases (SQLite <-> PostgreSQL).\n"
+      "Exit status: 0 the tag always pointed at one digest (or the export/import succeeded); 1 it "
+      "changed at least once; 2 "
       "usage error or invalid reference; 3 no observations of it (or only failed ones), or the "
       "database could not be read.");
   command->callback([options, &run] { run = [options] { return RunHistory(*options); }; });

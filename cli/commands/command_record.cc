@@ -10,7 +10,7 @@
 #include "cli/inputs/history_options.h"
 #include "cli/inputs/reference_inputs.h"
 #include "cli/output/exit_status.h"
-#include "client/history/history_db.h"
+#include "client/history/history_store.h"
 #include "client/sys/file_io.h"
 #include "common/drift/lock_file.h"
 #include "common/pin/image_references.h"
@@ -120,7 +120,7 @@ int RunRecord(const GlobalOptions& globals, const RecordOptions& options) {
   if (references.empty()) return exit_status;
 
   // The database first: a file that is not ours fails before any request.
-  Result<HistoryDb> db = OpenHistoryDb(options.db, HistoryDbMode::kReadWrite);
+  Result<std::unique_ptr<HistoryStore>> db = OpenHistory(options.db, HistoryMode::kReadWrite);
   if (!db.ok()) {
     PrintError(db.status().message());
     return ExitStatusFor(db.status().code());
@@ -146,14 +146,15 @@ int RunRecord(const GlobalOptions& globals, const RecordOptions& options) {
       exit_status = WorseExitStatus(exit_status, kExitFailure);
     }
   }
-  if (Status recorded = db->Record(observations); !recorded.ok()) {
+  const std::size_t count = observations.size();
+  HistoryRun run{NewHistoryRunId(), std::move(observations)};
+  if (Status recorded = (*db)->Record(run); !recorded.ok()) {
     PrintError("nothing recorded: " + recorded.message());
     return kExitFailure;
   }
-  std::cerr << "recorded " << observations.size() << " observation"
-            << (observations.size() == 1 ? "" : "s");
+  std::cerr << "recorded " << count << " observation" << (count == 1 ? "" : "s");
   if (failed > 0) std::cerr << " (" << failed << " failed)";
-  std::cerr << " in " << db->path() << "\n";
+  std::cerr << " in " << (*db)->DisplayName() << "\n";
   return exit_status;
 }
 

@@ -1,31 +1,23 @@
 #include "cli/inputs/history_options.h"
 
-#include "client/history/history_db.h"
+#include "client/sys/environment.h"
 
 namespace regdigest {
 
-void AddHistoryDbOption(CLI::App& command, std::string& db_path) {
+void AddHistoryDbOption(CLI::App& command, std::string& db_value) {
   command
-      .add_option("--db", db_path,
-                  "History database (SQLite) to use instead of the default "
-                  "$XDG_DATA_HOME/regdigest/history.db")
-      ->type_name("PATH");
+      .add_option("--db", db_value,
+                  "History database: a SQLite file, or a postgresql://USER@HOST:PORT/DBNAME URL "
+                  "(default: $REGDIGEST_DB, else $XDG_DATA_HOME/regdigest/history.db)")
+      ->type_name("PATH|URL");
 }
 
 Result<std::string> HistoryDbPath(const std::string& db_option) {
-  if (!db_option.empty()) return db_option;
-  std::string path = DefaultHistoryDbPath();
-  if (path.empty()) {
-    return Status(StatusCode::kUsage,
-                  "no home directory to keep the history database in; pass --db PATH");
-  }
-  return path;
+  return HistoryDbValue(db_option, RealEnvironment());
 }
 
-Result<HistoryDb> OpenHistoryDb(const std::string& db_option, HistoryDbMode mode) {
-  Result<std::string> path = HistoryDbPath(db_option);
-  if (!path.ok()) return path.status();
-  return HistoryDb::Open(*path, mode);
+Result<std::unique_ptr<HistoryStore>> OpenHistory(const std::string& db_option, HistoryMode mode) {
+  return OpenHistoryStore(db_option, mode, RealEnvironment());
 }
 
 Reference HistoryReference(const Reference& reference) {

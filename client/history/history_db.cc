@@ -1,6 +1,10 @@
 #include "client/history/history_db.h"
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <system_error>
 #include <thread>
@@ -13,7 +17,7 @@ namespace regdigest {
 namespace {
 
 constexpr const char* kObservationColumns =
-    "reference, digest, media_type, observed_at, status, message";
+    "reference, digest, media_type, observed_at, status, message, run_id, signature_verified";
 
 Observation ReadObservation(const SqliteStatement& row) {
   Observation observation;
@@ -23,6 +27,8 @@ Observation ReadObservation(const SqliteStatement& row) {
   observation.observed_at = row.ColumnInt64(3);
   observation.status = row.ColumnText(4);
   observation.message = row.ColumnText(5);
+  observation.run_id = row.ColumnText(6);
+  observation.signature_verified = row.ColumnOptionalBool(7);
   return observation;
 }
 
@@ -72,29 +78,39 @@ std::chrono::system_clock::time_point FromUnixSeconds(std::int64_t seconds) {
   return std::chrono::system_clock::time_point(std::chrono::seconds(seconds));
 }
 
-Result<HistoryDb> HistoryDb::Open(const std::string& path, HistoryDbMode mode) {
+Result<std::unique_ptr<SqliteHistoryStore>> SqliteHistoryStore::Open(const std::string& path,
+                                                                     HistoryMode mode) {
   std::error_code error;
   const bool exists = std::filesystem::exists(path, error);
   if (error) return Status(StatusCode::kIo, "cannot access " + path + ": " + error.message());
+  if (exists && std::filesystem::is_directory(path, error)) {
+    return Status(StatusCode::kUsage,
+                  path + " is a directory, not a history database file (--db names the file)");
+  }
   const int newest = HistorySchemaVersion();
   int version = 0;
   if (exists) {
     // Look before touching: a file that is not ours must stay byte-identical.
-    Result<SqliteConnection> probe = SqliteConnection::Open(path, SQLITE_OPEN_READONLY);
+    // Through a reader that creates no -wal/-shm next to a file that is not ours.
+    Result<SqliteReader> probe = OpenSqliteReader(path, kHistoryBusyTimeoutMs);
     if (!probe.ok()) return Status(StatusCode::kIo, path + ": " + probe.status().message());
-    probe->SetBusyTimeout(kHistoryBusyTimeoutMs);
-    Result<int> probed = ProbeHistorySchema(*probe, path, newest);
+    Result<int> probed = ProbeHistorySchema(probe->db, path, newest);
     if (!probed.ok()) return probed.status();
     version = *probed;
-    if (mode == HistoryDbMode::kReadOnly) {
+    if (mode == HistoryMode::kReadOnly) {
       if (version != 0 && version < newest) {
         return Status(StatusCode::kInvalidArgument,
                       path + " has history schema version " + std::to_string(version) +
                           "; `regdigest record` upgrades it to " + std::to_string(newest));
       }
-      return HistoryDb(path, std::move(probe).value(), version == 0);
+      return std::unique_ptr<SqliteHistoryStore>(
+          new SqliteHistoryStore(path, std::move(probe).value(), version));
     }
-  } else if (mode == HistoryDbMode::kReadOnly) {
+    if (access(path.c_str(), W_OK) != 0) {
+      return Status(StatusCode::kIo, "cannot write " + path + ": " + std::strerror(errno) +
+                                         " (`history` and `drift` only read it)");
+    }
+  } else if (mode == HistoryMode::kReadOnly) {
     return Status(StatusCode::kNotFound,
                   "no history database at " + path + " (`regdigest record` creates it)");
   } else if (Status created = CreateParentDirectories(path); !created.ok()) {
@@ -102,6 +118,7 @@ Result<HistoryDb> HistoryDb::Open(const std::string& path, HistoryDbMode mode) {
   }
   Result<SqliteConnection> db =
       SqliteConnection::Open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+
   if (!db.ok()) return Status(StatusCode::kIo, path + ": " + db.status().message());
   db->SetBusyTimeout(kHistoryBusyTimeoutMs);
   if (Status wal = EnableWal(*db); !wal.ok()) {
@@ -115,54 +132,108 @@ Result<HistoryDb> HistoryDb::Open(const std::string& path, HistoryDbMode mode) {
       return migrated;
     }
   }
-  return HistoryDb(path, std::move(db).value(), false);
+  return std::unique_ptr<SqliteHistoryStore>(
+      new SqliteHistoryStore(path, SqliteReader{std::move(db).value(), LockFd(), false}, newest));
 }
 
-Status HistoryDb::Error(const Status& status) const {
+Status SqliteHistoryStore::Error(const Status& status) const {
   return Status(StatusCode::kIo, path_ + ": " + status.message());
 }
 
-Status HistoryDb::Record(const std::vector<Observation>& observations) {
+Status SqliteHistoryStore::Record(const HistoryRun& run) {
+  Result<HistoryImportCounts> inserted = Insert(run.observations, run.run_id);
+  return inserted.status();
+}
+
+Result<HistoryImportCounts> SqliteHistoryStore::Import(
+    const std::vector<Observation>& observations) {
+  return Insert(observations, "");
+}
+
+Result<HistoryImportCounts> SqliteHistoryStore::Insert(const std::vector<Observation>& observations,
+                                                       const std::string& default_run_id) {
+  HistoryImportCounts counts;
+  if (version_ == 0) return Error(Status(StatusCode::kIo, "opened read-only"));
   Result<SqliteStatement> insert = db_.Prepare(
-      "INSERT INTO observations (reference, digest, media_type, observed_at, status, message) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+      "INSERT INTO observations (reference, digest, media_type, observed_at, status, message, "
+      "run_id, signature_verified) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+      "ON CONFLICT (run_id, reference, observed_at) DO NOTHING");
   if (!insert.ok()) return Error(insert.status());
   if (Status begun = db_.Exec("BEGIN IMMEDIATE"); !begun.ok()) return Error(begun);
   for (const Observation& observation : observations) {
     insert->Reset();
-    insert->BindText(1, observation.reference);
-    insert->BindOptionalText(2, observation.digest);
-    insert->BindText(3, observation.media_type);
-    insert->BindInt64(4, observation.observed_at);
-    insert->BindText(5, observation.status);
-    insert->BindText(6, observation.message);
-    if (Status inserted = insert->Run(); !inserted.ok()) {
+    const std::string& run_id = observation.run_id.empty() ? default_run_id : observation.run_id;
+    Status step = insert->BindText(1, observation.reference);
+    if (step.ok()) step = insert->BindOptionalText(2, observation.digest);
+    if (step.ok()) step = insert->BindText(3, observation.media_type);
+    if (step.ok()) step = insert->BindInt64(4, observation.observed_at);
+    if (step.ok()) step = insert->BindText(5, observation.status);
+    if (step.ok()) step = insert->BindText(6, observation.message);
+    if (step.ok()) step = insert->BindText(7, run_id);
+    if (step.ok()) step = insert->BindOptionalBool(8, observation.signature_verified);
+    if (step.ok() && run_id.empty()) step = Status(StatusCode::kInvalidArgument, "no run id");
+    if (step.ok()) step = insert->Run();
+    if (!step.ok()) {
       (void)db_.Exec("ROLLBACK");
-      return Error(inserted);
+      return Error(step);
+    }
+    if (db_.Changes() > 0) {
+      ++counts.added;
+    } else {
+      ++counts.already_present;
     }
   }
   if (Status committed = db_.Exec("COMMIT"); !committed.ok()) {
     (void)db_.Exec("ROLLBACK");
     return Error(committed);
   }
-  return Status::Ok();
+  return counts;
 }
 
-Result<std::vector<Observation>> HistoryDb::ObservationsOf(const std::string& reference) {
+Result<bool> SqliteHistoryStore::ReadAgain() {
+  if (!immutable_ || !SqliteWalExists(path_)) return false;
+  Result<SqliteReader> reader = OpenSqliteReader(path_, kHistoryBusyTimeoutMs);
+  if (!reader.ok()) return Error(reader.status());
+  db_ = std::move(reader->db);
+  lock_ = std::move(reader->lock);
+  immutable_ = reader->immutable;
+  return true;
+}
+
+Result<std::vector<Observation>> SqliteHistoryStore::ObservationsOf(const std::string& reference) {
+  Result<std::vector<Observation>> observations = QueryObservationsOf(reference);
+  Result<bool> again = ReadAgain();
+  if (!again.ok()) return again.status();
+  if (*again) observations = QueryObservationsOf(reference);
+  return observations;
+}
+
+Result<std::vector<Observation>> SqliteHistoryStore::ObservationsForChangesSince(
+    std::int64_t since) {
+  Result<std::vector<Observation>> observations = QueryChangesSince(since);
+  Result<bool> again = ReadAgain();
+  if (!again.ok()) return again.status();
+  if (*again) observations = QueryChangesSince(since);
+  return observations;
+}
+
+Result<std::vector<Observation>> SqliteHistoryStore::QueryObservationsOf(
+    const std::string& reference) {
   std::vector<Observation> observations;
-  if (empty_) return observations;
+  if (version_ == 0) return observations;
   Result<SqliteStatement> select =
       db_.Prepare(std::string("SELECT ") + kObservationColumns +
                   " FROM observations WHERE reference = ?1 ORDER BY observed_at, id");
   if (!select.ok()) return Error(select.status());
-  select->BindText(1, reference);
-  if (Status read = ReadObservations(*select, observations); !read.ok()) return Error(read);
+  Status read = select->BindText(1, reference);
+  if (read.ok()) read = ReadObservations(*select, observations);
+  if (!read.ok()) return Error(read);
   return observations;
 }
 
-Result<std::vector<Observation>> HistoryDb::ObservationsForChangesSince(std::int64_t since) {
+Result<std::vector<Observation>> SqliteHistoryStore::QueryChangesSince(std::int64_t since) {
   std::vector<Observation> observations;
-  if (empty_) return observations;
+  if (version_ == 0) return observations;
   Result<SqliteStatement> recent =
       db_.Prepare(std::string("SELECT ") + kObservationColumns +
                   " FROM observations WHERE digest IS NOT NULL AND observed_at >= ?1"
@@ -176,21 +247,46 @@ Result<std::vector<Observation>> HistoryDb::ObservationsForChangesSince(std::int
   // One read transaction: both queries see the same snapshot.
   if (Status begun = db_.Exec("BEGIN"); !begun.ok()) return Error(begun);
   std::vector<Observation> in_window;
-  recent->BindInt64(1, since);
-  Status read = ReadObservations(*recent, in_window);
+  Status read = recent->BindInt64(1, since);
+  if (read.ok()) read = ReadObservations(*recent, in_window);
   for (std::size_t i = 0; read.ok() && i < in_window.size(); ++i) {
     // in_window[i - 1] has been moved into observations: compare with its copy there.
     if (i == 0 || in_window[i].reference != observations.back().reference) {
       before->Reset();
-      before->BindText(1, in_window[i].reference);
-      before->BindInt64(2, since);
-      read = ReadObservations(*before, observations);
+      read = before->BindText(1, in_window[i].reference);
+      if (read.ok()) read = before->BindInt64(2, since);
+      if (read.ok()) read = ReadObservations(*before, observations);
     }
     observations.push_back(std::move(in_window[i]));
   }
   (void)db_.Exec("COMMIT");
   if (!read.ok()) return Error(read);
   return observations;
+}
+
+Status SqliteHistoryStore::ForEachObservation(
+    const std::function<Status(const Observation&)>& visit) {
+  if (version_ == 0) return Status::Ok();
+  // Rows already visited cannot be taken back: read through the -wal when a
+  // writer has one, and refuse an export during which a checkpoint may have run.
+  if (Result<bool> again = ReadAgain(); !again.ok()) return again.status();
+  const bool immutable = immutable_;
+  Result<SqliteStatement> select =
+      db_.Prepare(std::string("SELECT ") + kObservationColumns +
+                  " FROM observations ORDER BY reference, observed_at, id");
+  if (!select.ok()) return Error(select.status());
+  for (;;) {
+    Result<bool> row = select->Step();
+    if (!row.ok()) return Error(row.status());
+    if (!*row) break;
+    if (Status visited = visit(ReadObservation(*select)); !visited.ok()) return visited;
+  }
+  if (immutable && SqliteWalExists(path_)) {
+    return Error(Status(StatusCode::kIo,
+                        "a writer changed the database during the export; "
+                        "run it again"));
+  }
+  return Status::Ok();
 }
 
 }  // namespace regdigest

@@ -1,5 +1,5 @@
-// HistoryDb: the SQLite database of observations behind `regdigest record`,
-// `history` and `drift` (schema and migrations: client/history_schema.h).
+// SqliteHistoryStore: the SQLite backend of HistoryStore (history_store.h),
+// the default (schema and migrations: client/history/history_schema.h).
 // Several processes may write at once (two CI jobs): the database is in WAL
 // mode, writes are BEGIN IMMEDIATE transactions and a busy connection waits
 // up to kHistoryBusyTimeoutMs for the other. A file that is not ours is
@@ -8,10 +8,14 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "client/history/history_store.h"
 #include "client/history/sqlite_handle.h"
+#include "client/history/sqlite_reader.h"
 #include "common/base/status.h"
 #include "common/drift/history_timeline.h"
 
@@ -23,43 +27,50 @@ inline constexpr int kHistoryBusyTimeoutMs = 10000;
 // ~/.local/share/regdigest/history.db; "" when no home directory is known.
 std::string DefaultHistoryDbPath();
 
-enum class HistoryDbMode {
-  kReadWrite,  // creates the file (and parent directories) when missing, migrates forward
-  kReadOnly,   // the file must exist (kNotFound otherwise); nothing is written
-};
-
-class HistoryDb {
+// The SQLite backend of HistoryStore. Readers (kReadOnly) open the file
+// read-only and never create a file next to it (sqlite_reader.h).
+class SqliteHistoryStore : public HistoryStore {
  public:
   // kInvalidArgument naming `path` for a file that is not a regdigest history
   // database (not SQLite, another application's, a newer schema); kIo for
   // file-system and SQLite errors.
-  static Result<HistoryDb> Open(const std::string& path, HistoryDbMode mode);
+  static Result<std::unique_ptr<SqliteHistoryStore>> Open(const std::string& path,
+                                                          HistoryMode mode);
 
   const std::string& path() const { return path_; }
 
-  // Inserts every observation in one transaction (all or none).
-  Status Record(const std::vector<Observation>& observations);
-
-  // Every observation of `reference`, oldest first.
-  Result<std::vector<Observation>> ObservationsOf(const std::string& reference);
-
-  // What FindChanges needs for the window [since, now]: every successful
-  // observation at or after `since`, and for each reference seen there its
-  // last successful one before; grouped by reference, oldest first.
-  Result<std::vector<Observation>> ObservationsForChangesSince(std::int64_t since);
+  const std::string& DisplayName() const override { return path_; }
+  const char* Backend() const override { return "sqlite"; }
+  int SchemaVersion() const override { return version_; }
+  Status Record(const HistoryRun& run) override;
+  Result<std::vector<Observation>> ObservationsOf(const std::string& reference) override;
+  Result<std::vector<Observation>> ObservationsForChangesSince(std::int64_t since) override;
+  Status ForEachObservation(const std::function<Status(const Observation&)>& visit) override;
+  Result<HistoryImportCounts> Import(const std::vector<Observation>& observations) override;
 
  private:
-  HistoryDb(std::string path, SqliteConnection db, bool empty)
-      : path_(std::move(path)), db_(std::move(db)), empty_(empty) {}
+  SqliteHistoryStore(std::string path, SqliteReader reader, int version)
+      : path_(std::move(path)),
+        db_(std::move(reader.db)),
+        lock_(std::move(reader.lock)),
+        immutable_(reader.immutable),
+        version_(version) {}
   Status Error(const Status& status) const;
+  // After a read through an immutable connection: when a -wal appeared
+  // meanwhile (a writer that may have checkpointed into the file), switches to
+  // a regular read-only connection and answers true: read again.
+  Result<bool> ReadAgain();
+  Result<std::vector<Observation>> QueryObservationsOf(const std::string& reference);
+  Result<std::vector<Observation>> QueryChangesSince(std::int64_t since);
+  // Inserts in one transaction, skipping those already present.
+  Result<HistoryImportCounts> Insert(const std::vector<Observation>& observations,
+                                     const std::string& default_run_id);
 
   std::string path_;
   SqliteConnection db_;
-  bool empty_;  // read-only on a file with no schema yet: every query answers nothing
+  LockFd lock_;             // held while db_ is immutable (sqlite_reader.h)
+  bool immutable_ = false;  // a reader on a WAL file that had no -wal
+  int version_;  // 0: read-only on a file with no schema yet: every query answers nothing
 };
-
-// Seconds since the epoch of a system_clock time (and back).
-std::int64_t UnixSeconds(std::chrono::system_clock::time_point time);
-std::chrono::system_clock::time_point FromUnixSeconds(std::int64_t seconds);
 
 }  // namespace regdigest

@@ -24,7 +24,38 @@ Status CreateObservations(SqliteConnection& db) {
   )sql");
 }
 
-constexpr SchemaMigration kMigrations[] = {CreateObservations};
+// Version 2: the run that made each observation, a unique key so a retried
+// or imported observation is stored once, and whether its signature was
+// verified (NULL: not checked). Rows of version 1 get a random run id each.
+Status AddRunIds(SqliteConnection& db) {
+  return db.Exec(R"sql(
+    CREATE TABLE observations_v2 (
+      id INTEGER PRIMARY KEY,
+      run_id TEXT NOT NULL,             -- the `record` run (or import) that stored it
+      reference TEXT NOT NULL,
+      digest TEXT,
+      media_type TEXT NOT NULL DEFAULT '',
+      observed_at INTEGER NOT NULL,
+      status TEXT NOT NULL,
+      message TEXT NOT NULL DEFAULT '',
+      signature_verified INTEGER,       -- NULL not checked, 0 failed, 1 verified
+      CHECK ((status = 'ok') = (digest IS NOT NULL)),
+      UNIQUE (run_id, reference, observed_at)
+    );
+    INSERT INTO observations_v2
+      (id, run_id, reference, digest, media_type, observed_at, status, message)
+      SELECT id, 'v1-' || lower(hex(randomblob(16))), reference, digest, media_type,
+             observed_at, status, message FROM observations;
+    DROP TABLE observations;
+    ALTER TABLE observations_v2 RENAME TO observations;
+    CREATE INDEX observations_by_reference ON observations (reference, observed_at);
+    CREATE INDEX observations_by_time ON observations (observed_at);
+  )sql");
+}
+
+// Add a step at the end (never change a released one), and the same step to
+// the PostgreSQL schema (postgres_schema.cc).
+constexpr SchemaMigration kMigrations[] = {CreateObservations, AddRunIds};
 
 std::string Hex(std::int64_t value) {
   char buffer[16];

@@ -1,5 +1,7 @@
 #include "client/history/sqlite_handle.h"
 
+#include <limits>
+
 namespace regdigest {
 
 Status SqliteError(sqlite3* db, int rc) {
@@ -7,21 +9,38 @@ Status SqliteError(sqlite3* db, int rc) {
   return Status(StatusCode::kIo, message);
 }
 
-void SqliteStatement::BindInt64(int index, std::int64_t value) {
-  sqlite3_bind_int64(statement_.get(), index, value);
+namespace {
+
+Status BindResult(sqlite3* db, int rc, int index) {
+  if (rc == SQLITE_OK) return Status::Ok();
+  return Status(StatusCode::kIo, "binding parameter " + std::to_string(index) + ": " +
+                                     (db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
 }
 
-void SqliteStatement::BindText(int index, std::string_view value) {
-  sqlite3_bind_text(statement_.get(), index, value.data(), static_cast<int>(value.size()),
-                    SQLITE_TRANSIENT);
+}  // namespace
+
+Status SqliteStatement::BindInt64(int index, std::int64_t value) {
+  return BindResult(db_, sqlite3_bind_int64(statement_.get(), index, value), index);
 }
 
-void SqliteStatement::BindOptionalText(int index, const std::optional<std::string>& value) {
-  if (value) {
-    BindText(index, *value);
-  } else {
-    sqlite3_bind_null(statement_.get(), index);
+Status SqliteStatement::BindText(int index, std::string_view value) {
+  if (value.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
+    return BindResult(db_, SQLITE_TOOBIG, index);
   }
+  return BindResult(db_,
+                    sqlite3_bind_text(statement_.get(), index, value.data(),
+                                      static_cast<int>(value.size()), SQLITE_TRANSIENT),
+                    index);
+}
+
+Status SqliteStatement::BindOptionalText(int index, const std::optional<std::string>& value) {
+  if (value) return BindText(index, *value);
+  return BindResult(db_, sqlite3_bind_null(statement_.get(), index), index);
+}
+
+Status SqliteStatement::BindOptionalBool(int index, std::optional<bool> value) {
+  if (value) return BindInt64(index, *value ? 1 : 0);
+  return BindResult(db_, sqlite3_bind_null(statement_.get(), index), index);
 }
 
 Result<bool> SqliteStatement::Step() {
@@ -58,6 +77,11 @@ std::string SqliteStatement::ColumnText(int column) const {
 std::optional<std::string> SqliteStatement::ColumnOptionalText(int column) const {
   if (sqlite3_column_type(statement_.get(), column) == SQLITE_NULL) return std::nullopt;
   return ColumnText(column);
+}
+
+std::optional<bool> SqliteStatement::ColumnOptionalBool(int column) const {
+  if (sqlite3_column_type(statement_.get(), column) == SQLITE_NULL) return std::nullopt;
+  return sqlite3_column_int64(statement_.get(), column) != 0;
 }
 
 Result<SqliteConnection> SqliteConnection::Open(const std::string& path, int flags) {
@@ -99,6 +123,8 @@ Result<std::int64_t> SqliteConnection::QueryInt64(const std::string& sql) {
 }
 
 int SqliteConnection::LastErrorCode() const { return sqlite3_extended_errcode(db_.get()); }
+
+std::int64_t SqliteConnection::Changes() const { return sqlite3_changes64(db_.get()); }
 
 void SqliteConnection::SetBusyTimeout(int milliseconds) {
   sqlite3_busy_timeout(db_.get(), milliseconds);

@@ -21,9 +21,11 @@ class SqliteStatement {
   SqliteStatement(sqlite3_stmt* statement, sqlite3* db) : statement_(statement), db_(db) {}
 
   // 1-based parameter indexes, as in SQL's ?1, ?2...
-  void BindInt64(int index, std::int64_t value);
-  void BindText(int index, std::string_view value);
-  void BindOptionalText(int index, const std::optional<std::string>& value);
+  // Each fails (kIo) for an index out of range, a value too big, no memory.
+  Status BindInt64(int index, std::int64_t value);
+  Status BindText(int index, std::string_view value);
+  Status BindOptionalText(int index, const std::optional<std::string>& value);
+  Status BindOptionalBool(int index, std::optional<bool> value);
 
   // true: a row is available; false: done.
   Result<bool> Step();
@@ -36,6 +38,7 @@ class SqliteStatement {
   std::int64_t ColumnInt64(int column) const;
   std::string ColumnText(int column) const;  // "" for NULL
   std::optional<std::string> ColumnOptionalText(int column) const;
+  std::optional<bool> ColumnOptionalBool(int column) const;
 
  private:
   struct Finalize {
@@ -47,6 +50,7 @@ class SqliteStatement {
 
 class SqliteConnection {
  public:
+  SqliteConnection() = default;  // no database: assign an opened one
   // sqlite3_open_v2 with `flags` (SQLITE_OPEN_READONLY, _READWRITE, _CREATE...).
   static Result<SqliteConnection> Open(const std::string& path, int flags);
 
@@ -57,6 +61,8 @@ class SqliteConnection {
   // The (extended) result code of the last failed call, e.g. SQLITE_NOTADB.
   int LastErrorCode() const;
   void SetBusyTimeout(int milliseconds);
+  // Rows changed by the last INSERT/UPDATE/DELETE.
+  std::int64_t Changes() const;
 
   sqlite3* get() const { return db_.get(); }
 

@@ -23,6 +23,8 @@ struct Observation {
   std::int64_t observed_at = 0;         // unix seconds, UTC
   std::string status = kObservationOk;  // "ok", or StatusCodeName: "not found", "unauthorized"...
   std::string message;                  // the error detail; "" when ok
+  std::string run_id;                   // the `record` run that made it (HistoryRun)
+  std::optional<bool> signature_verified;  // null: not checked (`record --key` fills it)
 };
 
 // Consecutive observations of one digest.

@@ -248,6 +248,50 @@ for kind in corrupt foreign newer; do
     "$(rd_registry_request_count)"
 done
 
+# --- a reader who may only read the database: works, creates no file ---
+# (root bypasses permissions: the reader runs as nobody.)
+as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups -- "$@"; }
+if [[ "$(id -u)" == 0 ]] && id nobody >/dev/null 2>&1 && command -v setpriv >/dev/null; then
+  chmod 0755 "$RD_TMP"
+  shared="$RD_TMP/shared"
+  mkdir -p "$shared" && chmod 1777 "$shared"  # a shared folder anyone may write in
+  rd_rd record --db "$shared/history.db" "$app"
+  rd_assert_rc "shared folder: the writer records" 0
+  chmod 0644 "$shared/history.db"
+  rd_run as_nobody "$RD_BIN" history --db "$shared/history.db" "$app"
+  rd_assert_rc "read-only reader: history exit 0" 0
+  rd_assert_contains "read-only reader: history shows the observation" "$RD_OUT" "$app: 1 digest"
+  rd_run as_nobody "$RD_BIN" drift --db "$shared/history.db" --since 1h
+  rd_assert_rc "read-only reader: drift exit 0" 0
+  rd_assert_eq "read-only reader: no -wal or -shm created" "history.db" "$(ls "$shared")"
+  rd_run as_nobody "$RD_BIN" record --db "$shared/history.db" "$app"
+  rd_assert_rc "read-only user: record exit 3" 3
+  rd_assert_contains "read-only user: record says it cannot write" "$RD_ERR" \
+    "cannot write $shared/history.db: Permission denied"
+  rd_rd record --db "$shared/history.db" "$app"
+  rd_assert_rc "shared folder: the writer still records after the readers" 0
+  rd_assert_eq "shared folder: both observations stored" "2" "$(rows "$shared/history.db")"
+else
+  rd_fail "read-only reader test needs root, the nobody user and setpriv"
+fi
+
+# --- a directory as the database ---
+for cmd in record history drift; do
+  case "$cmd" in
+    record) rd_rd record --db "$RD_TMP/dbs" "$app" ;;
+    history) rd_rd history --db "$RD_TMP/dbs" "$app" ;;
+    drift) rd_rd drift --db "$RD_TMP/dbs" ;;
+  esac
+  rd_assert_rc "--db DIR, $cmd: exit 2" 2
+  rd_assert_contains "--db DIR, $cmd: says it is a directory" "$RD_ERR" \
+    "$RD_TMP/dbs is a directory, not a history database file"
+done
+
+# --- REGDIGEST_DB selects the database when --db is not given ---
+REGDIGEST_DB="$db" rd_rd history "$app"
+rd_assert_rc "REGDIGEST_DB: history reads that database" 1
+rd_assert_contains "REGDIGEST_DB: the timeline" "$RD_OUT" "$app: 2 digests"
+
 # --- default path: $XDG_DATA_HOME, else ~/.local/share ---
 XDG_DATA_HOME="$RD_TMP/xdg" rd_rd record "$stable"
 rd_assert_rc "record without --db: exit 0" 0

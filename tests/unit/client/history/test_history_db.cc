@@ -12,7 +12,9 @@
 
 #include "client/history/history_db.h"
 #include "client/history/history_schema.h"
+#include "client/history/history_store.h"
 #include "client/sys/file_io.h"
+#include "tests/unit/client/history/sqlite_history_fixtures.h"
 #include "tests/unit/fakes/temp_dir.h"
 
 namespace regdigest {
@@ -20,67 +22,13 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::TempDir;
-
-std::string Bytes(const std::string& path) {
-  Result<std::optional<std::string>> bytes = ReadFileIfExists(path);
-  REQUIRE(bytes.ok());
-  REQUIRE(bytes->has_value());
-  return **bytes;
-}
-
-void WriteBytes(const std::string& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary);
-  out << bytes;
-  REQUIRE(out.good());
-}
-
-// A raw connection for setting up and inspecting files behind HistoryDb's back.
-SqliteConnection Raw(const std::string& path) {
-  Result<SqliteConnection> db =
-      SqliteConnection::Open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-  REQUIRE(db.ok());
-  return std::move(db).value();
-}
-
-std::int64_t QueryInt(const std::string& path, const std::string& sql) {
-  SqliteConnection db = Raw(path);
-  Result<std::int64_t> value = db.QueryInt64(sql);
-  REQUIRE(value.ok());
-  return *value;
-}
-
-Observation Obs(const std::string& reference, std::int64_t time, const std::string& digest) {
-  Observation observation;
-  observation.reference = reference;
-  observation.observed_at = time;
-  if (digest.empty()) {
-    observation.status = "unauthorized";
-    observation.message = "authentication required";
-  } else {
-    observation.digest = digest;
-    observation.media_type = "application/vnd.oci.image.index.v1+json";
-  }
-  return observation;
-}
-
-// One line per item, so a failed CHECK shows the values.
-std::string Lines(const std::vector<std::string>& items) {
-  std::string out;
-  for (const std::string& item : items) out += item + "\n";
-  return out;
-}
-
-HistoryDb OpenOk(const std::string& path, HistoryDbMode mode = HistoryDbMode::kReadWrite) {
-  Result<HistoryDb> db = HistoryDb::Open(path, mode);
-  REQUIRE_MESSAGE(db.ok(), db.status().ToString());
-  return std::move(db).value();
-}
+using namespace history_testing;
 
 TEST_CASE("A new history database: parent directories, WAL, application_id, version") {
   TempDir dir;
   const std::string path = dir.File("deep/er/history.db");
-  HistoryDb db = OpenOk(path);
-  CHECK(db.path() == path);
+  auto db = OpenOk(path);
+  CHECK(db->path() == path);
   CHECK(fs::is_regular_file(path));
   CHECK((fs::status(dir.File("deep")).permissions() & fs::perms::all) == fs::perms::owner_all);
   CHECK(QueryInt(path, "PRAGMA application_id") == kHistoryApplicationId);
@@ -91,20 +39,20 @@ TEST_CASE("A new history database: parent directories, WAL, application_id, vers
   REQUIRE(*mode->Step());
   CHECK(mode->ColumnText(0) == "wal");
   // Opening again (read-write and read-only) finds it ours.
-  CHECK(HistoryDb::Open(path, HistoryDbMode::kReadWrite).ok());
-  CHECK(HistoryDb::Open(path, HistoryDbMode::kReadOnly).ok());
+  CHECK(SqliteHistoryStore::Open(path, HistoryMode::kReadWrite).ok());
+  CHECK(SqliteHistoryStore::Open(path, HistoryMode::kReadOnly).ok());
 }
 
 TEST_CASE("Observations round-trip, oldest first per reference") {
   TempDir dir;
   const std::string path = dir.File("history.db");
-  HistoryDb db = OpenOk(path);
+  auto db = OpenOk(path);
   const std::string r = "docker.io/library/nginx:1.25";
-  REQUIRE(db.Record({Obs(r, 300, "sha256:c"), Obs("other:1", 150, "sha256:x"),
-                     Obs(r, 100, "sha256:a"), Obs(r, 200, "")})
+  REQUIRE(db->Record(Run({Obs(r, 300, "sha256:c"), Obs("other:1", 150, "sha256:x"),
+                          Obs(r, 100, "sha256:a"), Obs(r, 200, "")}))
               .ok());
-  REQUIRE(db.Record({Obs(r, 300, "sha256:d")}).ok());  // same second: kept in insertion order
-  Result<std::vector<Observation>> got = db.ObservationsOf(r);
+  REQUIRE(db->Record(Run({Obs(r, 300, "sha256:d")})).ok());  // same second: kept in insertion order
+  Result<std::vector<Observation>> got = db->ObservationsOf(r);
   REQUIRE(got.ok());
   struct Row {
     std::int64_t time;
@@ -129,27 +77,27 @@ TEST_CASE("Observations round-trip, oldest first per reference") {
     CHECK(o.message == want[i].message);
     CHECK(o.media_type == want[i].media_type);
   }
-  Result<std::vector<Observation>> none = db.ObservationsOf("never:seen");
+  Result<std::vector<Observation>> none = db->ObservationsOf("never:seen");
   REQUIRE(none.ok());
   CHECK(none->empty());
   // A read-only handle sees the same rows.
-  HistoryDb reader = OpenOk(path, HistoryDbMode::kReadOnly);
-  Result<std::vector<Observation>> read = reader.ObservationsOf(r);
+  auto reader = OpenOk(path, HistoryMode::kReadOnly);
+  Result<std::vector<Observation>> read = reader->ObservationsOf(r);
   REQUIRE(read.ok());
   CHECK(read->size() == 4);
 }
 
 TEST_CASE("Changes in a window from the database, A -> B -> A counted twice") {
   TempDir dir;
-  HistoryDb db = OpenOk(dir.File("history.db"));
-  REQUIRE(db.Record({
-                        Obs("p", 10, "sha256:a"), Obs("p", 20, "sha256:b"),
-                        Obs("p", 30, "sha256:a"),                               // p: A -> B -> A
-                        Obs("q", 5, "sha256:old"), Obs("q", 40, "sha256:new"),  // q: before -> in
-                        Obs("r", 5, "sha256:r1"), Obs("r", 8, "sha256:r2"),     // r: all before
-                        Obs("s", 50, "sha256:s"),                               // s: once, in
-                        Obs("t", 5, "sha256:t"), Obs("t", 45, ""),  // t: only a failure in window
-                    })
+  auto db = OpenOk(dir.File("history.db"));
+  REQUIRE(db->Record(Run({
+                         Obs("p", 10, "sha256:a"), Obs("p", 20, "sha256:b"),
+                         Obs("p", 30, "sha256:a"),                               // p: A -> B -> A
+                         Obs("q", 5, "sha256:old"), Obs("q", 40, "sha256:new"),  // q: before -> in
+                         Obs("r", 5, "sha256:r1"), Obs("r", 8, "sha256:r2"),     // r: all before
+                         Obs("s", 50, "sha256:s"),                               // s: once, in
+                         Obs("t", 5, "sha256:t"), Obs("t", 45, ""),  // t: only a failure in window
+                     }))
               .ok());
   struct Case {
     std::int64_t since;
@@ -170,7 +118,7 @@ TEST_CASE("Changes in a window from the database, A -> B -> A counted twice") {
   };
   for (const Case& c : cases) {
     CAPTURE(c.since);
-    Result<std::vector<Observation>> observations = db.ObservationsForChangesSince(c.since);
+    Result<std::vector<Observation>> observations = db->ObservationsForChangesSince(c.since);
     REQUIRE(observations.ok());
     std::vector<std::string> got;
     for (const DigestChange& change : FindChanges(*observations, c.since)) {
@@ -180,14 +128,14 @@ TEST_CASE("Changes in a window from the database, A -> B -> A counted twice") {
     CHECK(Lines(got) == Lines(c.want));
   }
   // The window query carries one observation before the window per reference seen in it.
-  Result<std::vector<Observation>> at35 = db.ObservationsForChangesSince(35);
+  Result<std::vector<Observation>> at35 = db->ObservationsForChangesSince(35);
   REQUIRE(at35.ok());
   std::vector<std::string> rows;
   for (const Observation& o : *at35)
     rows.push_back(o.reference + "@" + std::to_string(o.observed_at));
   CHECK(Lines(rows) == Lines({"q@5", "q@40", "s@50"}));
   // At the boundary: q@40 is in the window, q@5 is the one before it.
-  Result<std::vector<Observation>> at40 = db.ObservationsForChangesSince(40);
+  Result<std::vector<Observation>> at40 = db->ObservationsForChangesSince(40);
   REQUIRE(at40.ok());
   rows.clear();
   for (const Observation& o : *at40)
@@ -227,11 +175,11 @@ TEST_CASE("A file that is not a regdigest history database is refused and untouc
        "application_id 0x12345678"},
       {"a newer regdigest's schema",
        [](const std::string& path) {
-         { HistoryDb created = OpenOk(path); }
+         { auto created = OpenOk(path); }
          SqliteConnection db = Raw(path);
          REQUIRE(db.Exec("PRAGMA journal_mode = DELETE; PRAGMA user_version = 99").ok());
        },
-       "schema version 99, newer than this regdigest knows (1)"},
+       "schema version 99, newer than this regdigest knows (2)"},
   };
   for (const Case& c : cases) {
     SUBCASE(c.name.c_str()) {
@@ -239,8 +187,8 @@ TEST_CASE("A file that is not a regdigest history database is refused and untouc
       const std::string path = dir.File("history.db");
       c.make(path);
       const std::string before = Bytes(path);
-      for (HistoryDbMode mode : {HistoryDbMode::kReadWrite, HistoryDbMode::kReadOnly}) {
-        Result<HistoryDb> db = HistoryDb::Open(path, mode);
+      for (HistoryMode mode : {HistoryMode::kReadWrite, HistoryMode::kReadOnly}) {
+        Result<std::unique_ptr<SqliteHistoryStore>> db = SqliteHistoryStore::Open(path, mode);
         REQUIRE_FALSE(db.ok());
         CHECK(db.status().code() == StatusCode::kInvalidArgument);
         CHECK(db.status().message().find(path) != std::string::npos);
@@ -257,16 +205,17 @@ TEST_CASE("An empty file becomes a history database; a missing one only in read-
   TempDir dir;
   const std::string empty = dir.File("empty.db");
   WriteBytes(empty, "");
-  HistoryDb reader = OpenOk(empty, HistoryDbMode::kReadOnly);  // nothing to read, nothing written
-  Result<std::vector<Observation>> none = reader.ObservationsOf("x:1");
+  auto reader = OpenOk(empty, HistoryMode::kReadOnly);  // nothing to read, nothing written
+  Result<std::vector<Observation>> none = reader->ObservationsOf("x:1");
   REQUIRE(none.ok());
   CHECK(none->empty());
   CHECK(fs::file_size(empty) == 0);
-  HistoryDb db = OpenOk(empty);
+  auto db = OpenOk(empty);
   CHECK(QueryInt(empty, "PRAGMA application_id") == kHistoryApplicationId);
 
   const std::string missing = dir.File("sub/missing.db");
-  Result<HistoryDb> absent = HistoryDb::Open(missing, HistoryDbMode::kReadOnly);
+  Result<std::unique_ptr<SqliteHistoryStore>> absent =
+      SqliteHistoryStore::Open(missing, HistoryMode::kReadOnly);
   REQUIRE_FALSE(absent.ok());
   CHECK(absent.status().code() == StatusCode::kNotFound);
   CHECK(absent.status().message().find(missing) != std::string::npos);
@@ -281,33 +230,34 @@ TEST_CASE("Migrations run forward from the stored version, once") {
   TempDir dir;
   const std::string path = dir.File("history.db");
   {
-    HistoryDb v1 = OpenOk(path);
-    REQUIRE(v1.Record({Obs("a:1", 10, "sha256:a")}).ok());
+    auto v1 = OpenOk(path);
+    REQUIRE(v1->Record(Run({Obs("a:1", 10, "sha256:a")})).ok());
   }
   std::vector<SchemaMigration> two_steps(HistoryMigrations().begin(), HistoryMigrations().end());
   two_steps.push_back(CreateExtraTable);
   SqliteConnection db = Raw(path);
   REQUIRE(MigrateHistorySchema(db, path, two_steps).ok());
-  CHECK(QueryInt(path, "PRAGMA user_version") == 2);
+  CHECK(QueryInt(path, "PRAGMA user_version") == HistorySchemaVersion() + 1);
   CHECK(QueryInt(path, "SELECT x FROM extra") == 42);
   CHECK(QueryInt(path, "SELECT count(*) FROM observations") == 1);  // v1's data kept
   REQUIRE(MigrateHistorySchema(db, path, two_steps).ok());          // already there: no-op
   CHECK(QueryInt(path, "SELECT count(*) FROM extra") == 1);
-  // This regdigest (version 1) now refuses the file.
-  Result<int> probed = ProbeHistorySchema(db, path, 1);
+  // This regdigest now refuses the file.
+  Result<int> probed = ProbeHistorySchema(db, path, HistorySchemaVersion());
   REQUIRE_FALSE(probed.ok());
   CHECK(probed.status().message().find("newer") != std::string::npos);
 
   // A failing step rolls everything back.
   const std::string other = dir.File("other.db");
-  { HistoryDb v1 = OpenOk(other); }
+  { auto v1 = OpenOk(other); }
   std::vector<SchemaMigration> failing = two_steps;
   failing.push_back([](SqliteConnection& c) { return c.Exec("CREATE TABLE extra (y)"); });
   SqliteConnection other_db = Raw(other);
   Status failed = MigrateHistorySchema(other_db, other, failing);
   REQUIRE_FALSE(failed.ok());
-  CHECK(failed.message().find("version 3") != std::string::npos);
-  CHECK(QueryInt(other, "PRAGMA user_version") == 1);
+  CHECK(failed.message().find("version " + std::to_string(HistorySchemaVersion() + 2)) !=
+        std::string::npos);
+  CHECK(QueryInt(other, "PRAGMA user_version") == HistorySchemaVersion());
   CHECK(QueryInt(other, "SELECT count(*) FROM sqlite_schema WHERE name = 'extra'") == 0);
 }
 
@@ -323,7 +273,8 @@ TEST_CASE("Concurrent writers on one new file all succeed") {
     std::vector<std::thread> writers;
     for (int w = 0; w < kWriters; ++w) {
       writers.emplace_back([&, w] {
-        Result<HistoryDb> db = HistoryDb::Open(path, HistoryDbMode::kReadWrite);
+        Result<std::unique_ptr<SqliteHistoryStore>> db =
+            SqliteHistoryStore::Open(path, HistoryMode::kReadWrite);
         if (!db.ok()) {
           ++failures;
           return;
@@ -331,15 +282,80 @@ TEST_CASE("Concurrent writers on one new file all succeed") {
         for (int b = 0; b < kBatches; ++b) {
           std::vector<Observation> batch;
           for (int i = 0; i < kPerBatch; ++i) {
-            batch.push_back(Obs("writer" + std::to_string(w) + ":t", b, "sha256:x"));
+            batch.push_back(
+                Obs("writer" + std::to_string(w) + ":t" + std::to_string(i), b, "sha256:x"));
           }
-          if (!db->Record(batch).ok()) ++failures;
+          if (!(*db)->Record(Run(batch)).ok()) ++failures;
         }
       });
     }
     for (std::thread& writer : writers) writer.join();
     CHECK(failures.load() == 0);
     CHECK(QueryInt(path, "SELECT count(*) FROM observations") == kWriters * kBatches * kPerBatch);
+  }
+}
+
+TEST_CASE("A version 1 database migrates to version 2, its rows kept with a run id each") {
+  TempDir dir;
+  const std::string path = dir.File("history.db");
+  {
+    SqliteConnection v1 = Raw(path);
+    REQUIRE(MigrateHistorySchema(v1, path, HistoryMigrations().first(1)).ok());
+    REQUIRE(v1.Exec("INSERT INTO observations (reference, digest, observed_at, status) VALUES "
+                    "('a:1', 'sha256:a', 10, 'ok'), ('a:1', 'sha256:a', 10, 'ok')")
+                .ok());
+  }
+  CHECK(QueryInt(path, "PRAGMA user_version") == 1);
+  auto db = OpenOk(path);
+  CHECK(db->SchemaVersion() == HistorySchemaVersion());
+  CHECK(QueryInt(path, "PRAGMA user_version") == HistorySchemaVersion());
+  Result<std::vector<Observation>> rows = db->ObservationsOf("a:1");
+  REQUIRE(rows.ok());
+  REQUIRE(rows->size() == 2);  // two identical v1 rows stay two rows
+  CHECK((*rows)[0].run_id.starts_with("v1-"));
+  CHECK((*rows)[0].run_id != (*rows)[1].run_id);
+  CHECK_FALSE((*rows)[0].signature_verified.has_value());
+}
+
+TEST_CASE("An observation is stored once per run, reference and time; import counts the rest") {
+  TempDir dir;
+  auto db = OpenOk(dir.File("history.db"));
+  Observation signed_one = Obs("a:1", 10, "sha256:a");
+  signed_one.signature_verified = true;
+  const HistoryRun run = Run({signed_one, Obs("b:1", 10, "")});
+  REQUIRE(db->Record(run).ok());
+  REQUIRE(db->Record(run).ok());  // a retried transaction adds nothing
+  CHECK(QueryInt(db->path(), "SELECT count(*) FROM observations") == 2);
+  std::vector<Observation> exported;
+  REQUIRE(db->ForEachObservation([&](const Observation& o) {
+              exported.push_back(o);
+              return Status::Ok();
+            }).ok());
+  REQUIRE(exported.size() == 2);
+  CHECK(exported[0].run_id == run.run_id);
+  CHECK(exported[0].signature_verified == std::optional<bool>(true));
+  CHECK_FALSE(exported[1].signature_verified.has_value());
+  exported.push_back(Obs("c:1", 20, "sha256:c"));
+  exported.back().run_id = "imported-run";
+  Result<HistoryImportCounts> counts = db->Import(exported);
+  REQUIRE(counts.ok());
+  CHECK(counts->added == 1);
+  CHECK(counts->already_present == 2);
+  Observation no_run = Obs("d:1", 20, "sha256:d");
+  CHECK_FALSE(db->Import({no_run}).ok());  // an import needs each observation's run id
+  CHECK(QueryInt(db->path(), "SELECT count(*) FROM observations") == 3);
+}
+
+TEST_CASE("A directory given as the database is named as a directory") {
+  TempDir dir;
+  for (HistoryMode mode : {HistoryMode::kReadWrite, HistoryMode::kReadOnly}) {
+    Result<std::unique_ptr<SqliteHistoryStore>> db =
+        SqliteHistoryStore::Open(dir.path().string(), mode);
+    REQUIRE_FALSE(db.ok());
+    CHECK(db.status().code() == StatusCode::kUsage);
+    CHECK(db.status().message() == dir.path().string() +
+                                       " is a directory, not a history database file "
+                                       "(--db names the file)");
   }
 }
 

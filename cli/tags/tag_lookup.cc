@@ -93,6 +93,22 @@ Result<std::vector<std::string>> ListTags(RegistrySession& session, const Refere
   return shown;
 }
 
+Result<std::vector<Reference>> AllTagReferences(RegistrySession& session,
+                                                const std::vector<Reference>& repositories) {
+  std::vector<Reference> references;
+  std::set<std::string> seen;
+  for (const Reference& repository : repositories) {
+    if (!seen.insert(repository.Name()).second) continue;
+    Result<std::vector<std::string>> tags = ListTags(session, repository, false);
+    if (!tags.ok()) return tags.status();
+    for (const std::string& tag : *tags) {
+      Result<Reference> reference = WithTag(repository, tag);
+      if (reference.ok()) references.push_back(std::move(reference).value());
+    }
+  }
+  return references;
+}
+
 void ResolveTags(RegistrySession& session, const Reference& repository,
                  const std::vector<std::string>& tags, const TagResultFn& each,
                  const RegistrySession::Progress& progress) {

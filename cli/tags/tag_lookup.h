@@ -31,6 +31,12 @@ namespace regdigest {
 Result<std::vector<std::string>> ListTags(RegistrySession& session, const Reference& repository,
                                           bool all);
 
+// `record --all-tags`: every listed tag (not the digest-named ones) of each
+// repository among `repositories` (their tags, if any, are ignored), as
+// references in lexical tag order, repositories in the order given, each once.
+Result<std::vector<Reference>> AllTagReferences(RegistrySession& session,
+                                                const std::vector<Reference>& repositories);
+
 // HEADs tags this many at a time; tokens and connections carry over.
 inline constexpr std::size_t kTagBatchSize = 1000;
 

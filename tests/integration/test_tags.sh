@@ -30,12 +30,15 @@ MT_INDEX=application/vnd.oci.image.index.v1+json
 # ---------------------------------------------------------------------------
 # 600 tags of one repository (blobs once, one manifest per tag), plus a
 # cosign-style signature tag that is hidden unless --all.
+pushes=()
 for ((k = 0; k < 4; k++)); do # four pushes of 150 tags at once
   tags=""
   for ((i = k * 150; i < (k + 1) * 150; i++)); do tags+="t$i,"; done
-  rd_push --repo big/app --tags "$tags" --seed big >"$RD_TMP/big.pushed.$k" &
+  # A seed per push: concurrent uploads of one blob can race in the registry.
+  rd_push --repo big/app --tags "$tags" --seed "big$k" >"$RD_TMP/big.pushed.$k" &
+  pushes+=($!)
 done
-wait
+for pid in "${pushes[@]}"; do wait "$pid" || rd_die "pushing the 600 tags failed"; done
 cat "$RD_TMP"/big.pushed.* >"$RD_TMP/big.pushed"
 SIG="sha256-$(printf 'a%.0s' {1..64}).sig"
 rd_push --repo big/app --tag "$SIG" --seed sig >/dev/null
@@ -149,6 +152,17 @@ rd_assert_eq "front: 7 manifest GETs, each distinct" "7 7" \
   "$(grep '^GET .*/manifests/' "$PLOG" | wc -l) $(grep '^GET .*/manifests/' "$PLOG" | sort -u | wc -l)"
 
 # ---------------------------------------------------------------------------
+# record --all-tags: every tag's digest; a moved tag then shows in drift.
+DB="$RD_TMP/history.db"
+rd_rd record --all-tags --db "$DB" "$R/multi/app"
+rd_assert_rc "record --all-tags: exit 0" 0
+rd_assert_eq "record --all-tags: every tag recorded" 4 "$(wc -l <<<"$RD_OUT")"
+rd_push --repo multi/app --tag v2 --kind oci-index --seed m3 >/dev/null
+rd_rd record --all-tags --db "$DB" "$R/multi/app"
+rd_rd drift --since 1h --db "$DB" -o json
+rd_assert_eq "drift after record --all-tags: the moved tag v2" "$R/multi/app:v2" \
+  "$(jq -r '[.. | objects | select(has("reference")) | .reference] | unique | join(",")' <<<"$RD_OUT" 2>/dev/null)"
+
 rd_log "[$((SECONDS - START)) s] starting dockerd"
 # A real dockerd: pull, read the image ID, look it up.
 if RD_DOCKERD_OPTIONAL=1 rd_start_dockerd; then

@@ -230,3 +230,16 @@ TEST_CASE("DigestQuery: full digests, image IDs with or without sha256:, refusal
             .value()
             .Matches(Digest::Parse("sha256:bac2f5fed373" + std::string(52, '0')).value()));
 }
+
+TEST_CASE("AllTagReferences: every listed tag of each repository once, digest tags skipped") {
+  World w;
+  const Reference tagged = Reference::Parse("127.0.0.1:5000/app:ignored").value();
+  Result<std::vector<Reference>> refs = AllTagReferences(*w.session, {w.repo, tagged});
+  REQUIRE(refs.ok());
+  std::vector<std::string> got;
+  for (const Reference& r : *refs) got.push_back(r.String());
+  CHECK(got == std::vector<std::string>{"127.0.0.1:5000/app:amd", "127.0.0.1:5000/app:single",
+                                        "127.0.0.1:5000/app:twin", "127.0.0.1:5000/app:v1",
+                                        "127.0.0.1:5000/app:v1.0"});
+  CHECK(w.registry->Count("GET tags/list?n=1000") == 1);
+}

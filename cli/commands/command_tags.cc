@@ -132,7 +132,9 @@ int PrintLookup(RegistrySession& session, const Reference& repository,
     for (const TagMatch& m : lookup.matches) json.Add(MatchJson(m));
     json.Finish();
   } else {
-    for (const TagMatch& m : lookup.matches) std::cout << m.tag << " " << DescribeMatch(m) << "\n";
+    for (const TagMatch& m : lookup.matches) {
+      std::cout << m.tag << " " << DisplayText(DescribeMatch(m)) << "\n";  // platform: untrusted
+    }
   }
   for (const std::string& failure : lookup.failures) PrintError(DisplayText(failure));
   int exit_status = lookup.matches.empty() ? kExitDrift : kExitOk;

@@ -67,7 +67,7 @@ int ReportFoundTags(const std::vector<CompareJob>& jobs, RegistrySession& sessio
         << " is";
     for (std::size_t k = 0; k < lookup.matches.size(); ++k) {
       out << (k ? ", " : " ") << repository.Name() << ":" << lookup.matches[k].tag << " ("
-          << DescribeMatch(lookup.matches[k]) << ")";
+          << DisplayText(DescribeMatch(lookup.matches[k])) << ")";
     }
     out << "\n";
   }

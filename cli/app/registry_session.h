@@ -34,6 +34,8 @@ class RegistrySession {
 
   const ToolConfig& config() const { return context_.config; }
   RegistryClient& client() { return client_; }
+  // The transport stack under client() (same tokens), for other registry calls (tags/list).
+  const std::shared_ptr<Transport>& transport() const { return context_.transport; }
 
   // One HEAD per reference through BulkResolver (token prefetch, registries
   // in parallel). One result per reference, in order. `progress` as in

@@ -10,6 +10,7 @@
 #include "cli/output/compare_output.h"
 #include "cli/output/exit_status.h"
 #include "cli/output/json_output.h"
+#include "cli/tags/compare_find_tags.h"
 #include "client/engine/docker_engine_client.h"
 #include "client/registry/image_describer.h"
 #include "client/sys/parallel_for.h"
@@ -24,6 +25,7 @@ struct CompareOptions {
   std::string file;
   int concurrency = 0;  // 0: the config's
   bool all = false;
+  bool find_tags = false;  // --find-tags (cli/tags/compare_find_tags.h)
   OutputFormat format = OutputFormat::kText;
 };
 
@@ -246,6 +248,12 @@ int RunCompare(const GlobalOptions& globals, const CompareOptions& options) {
       std::cout << CompareJobText(job);
     }
   }
+  if (options.find_tags) {
+    exit_status = WorseExitStatus(
+        exit_status,
+        ReportFoundTags(jobs, **session, format == OutputFormat::kJson ? &results : nullptr,
+                        std::cout));
+  }
   if (format == OutputFormat::kJson) std::cout << JsonText(results) << "\n";
   if (format == OutputFormat::kText && all) {
     const auto stale = std::count_if(jobs.begin(), jobs.end(), [](const CompareJob& j) {
@@ -267,6 +275,9 @@ void AddCompareCommand(CLI::App& app, const GlobalOptions& globals, CommandRunne
   command->add_option("REF", options->inputs, "Image references, e.g. jenkins/jenkins:centos7");
   AddReferenceFileOptions(*command, options->file, options->concurrency);
   command->add_flag("--all", options->all, "Check every tagged local image (concurrently)");
+  command->add_flag("--find-tags", options->find_tags,
+                    "For an unknown local image, list the tags of its repository that hold "
+                    "its image ID");
   AddOutputOption(*command, options->format);
   command->footer(
       "Exit status: 0 all match; 1 any stale, absent or unknown; 3 an error prevented "

@@ -150,6 +150,7 @@ void BuildCommandLine(CLI::App& app, GlobalOptions& globals, CommandRunner& run)
   // The commands, in the order the help lists them: one line each.
   AddResolveCommand(app, globals, run);
   AddInspectCommand(app, globals, run);
+  AddTagsCommand(app, globals, run);
   AddCompareCommand(app, globals, run);
   AddLockCommand(app, globals, run);
   AddCheckCommand(app, globals, run);

@@ -10,6 +10,7 @@
 #include "cli/inputs/history_options.h"
 #include "cli/inputs/reference_inputs.h"
 #include "cli/output/exit_status.h"
+#include "cli/tags/tag_lookup.h"
 #include "client/history/history_store.h"
 #include "client/sys/file_io.h"
 #include "common/base/display_text.h"
@@ -24,7 +25,8 @@ struct RecordOptions {
   std::string file;
   std::vector<std::string> from;
   std::string db;
-  int concurrency = 0;  // 0: the config's
+  int concurrency = 0;    // 0: the config's
+  bool all_tags = false;  // --all-tags: REF... are repositories (cli/tags/tag_lookup.h)
 };
 
 Result<std::string> ReadWholeFile(const std::string& path) {
@@ -136,6 +138,14 @@ int RunRecord(const GlobalOptions& globals, const RecordOptions& options) {
     PrintError(session.status().ToString());
     return ExitStatusFor(session.status().code());
   }
+  if (options.all_tags) {
+    Result<std::vector<Reference>> every_tag = AllTagReferences(**session, references);
+    if (!every_tag.ok()) {
+      PrintError("--all-tags: " + every_tag.status().message());
+      return ExitStatusFor(every_tag.status().code());
+    }
+    references = std::move(every_tag).value();
+  }
   const std::vector<Result<ManifestDescriptor>> results = (*session)->ResolveAll(references);
 
   const std::int64_t now = UnixSeconds(std::chrono::system_clock::now());
@@ -181,6 +191,9 @@ void AddRecordCommand(CLI::App& app, const GlobalOptions& globals, CommandRunner
   AddFilesOption(*command, "--from", options->from,
                  "Record the image references written in this Dockerfile, compose file or "
                  "Kubernetes manifest");
+  command->add_flag("--all-tags", options->all_tags,
+                    "REF... are repositories: record every tag of each (tags/list; "
+                    "digest-named tags such as sha256-<hex>.sig skipped)");
   AddHistoryDbOption(*command, options->db);
   command->footer(
       std::string("Prints \"REFERENCE DIGEST\" for each reference resolved.\n") + kHistoryDbFooter +

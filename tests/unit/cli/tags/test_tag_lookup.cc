@@ -65,7 +65,7 @@ class FakeTagRegistry : public Transport {
     return n;
   }
 
-  static inline const std::string kBase = "http://127.0.0.1:5000/v2/app/";
+  static inline const std::string kBase = "https://127.0.0.1:5000/v2/app/";
   std::vector<std::string> log;
 
  private:

@@ -46,7 +46,7 @@ std::string Query(const HttpRequest& request) {
   return q == std::string::npos ? "" : request.url.substr(q + 1);
 }
 
-const std::string kBase = "http://127.0.0.1:5000/v2/team/app/tags/list";
+const std::string kBase = "https://127.0.0.1:5000/v2/team/app/tags/list";
 Reference Repo() { return Reference::Parse("127.0.0.1:5000/team/app").value(); }
 
 }  // namespace

@@ -51,6 +51,11 @@ class RegistryClient {
   // to `digest`, kProtocol when the blob is larger than max_bytes.
   Result<std::string> FetchBlob(const Reference& repository, const Digest& digest,
                                 std::size_t max_bytes = 4 << 20);
+  // GET /v2/<path>/<suffix> (suffix may carry a query) through the same
+  // endpoints and auth: the 200 answer with its headers, or the error with
+  // http_status() set (e.g. for the referrers API, client/trust).
+  Result<HttpResponse> Get(const Reference& repository, const std::string& suffix,
+                           const std::string& accept);
 
  private:
   // One request for /v2/<path>/<suffix>, tried on each endpoint (mirrors first).

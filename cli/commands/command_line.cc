@@ -45,6 +45,8 @@ void BuildCommandLine(CLI::App& app, GlobalOptions& globals, CommandRunner& run)
   AddHistoryCommand(app, globals, run);
   AddDriftCommand(app, globals, run);
   AddRatelimitCommand(app, globals, run);
+  AddVerifyCommand(app, globals, run);
+  AddReferrersCommand(app, globals, run);
 }
 
 std::optional<int> ParseCommandLine(CLI::App& app, int argc, const char* const* argv,

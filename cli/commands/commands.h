@@ -29,6 +29,8 @@ void AddRecordCommand(CLI::App& app, const GlobalOptions& globals, CommandRunner
 void AddHistoryCommand(CLI::App& app, const GlobalOptions& globals, CommandRunner& run);
 void AddDriftCommand(CLI::App& app, const GlobalOptions& globals, CommandRunner& run);
 void AddRatelimitCommand(CLI::App& app, const GlobalOptions& globals, CommandRunner& run);
+void AddVerifyCommand(CLI::App& app, const GlobalOptions& globals, CommandRunner& run);
+void AddReferrersCommand(CLI::App& app, const GlobalOptions& globals, CommandRunner& run);
 
 // --output text|json, shared by commands that print results.
 enum class OutputFormat { kText, kJson };

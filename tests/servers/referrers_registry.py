@@ -15,8 +15,9 @@ says, so clients skip the fallback tag). It then answers itself
 with an OCI image index of the referrers seen, --page-size entries a page
 (default 2) and `Link: <...&last=...>; rel="next"` while more remain. With an
 artifactType query it filters and says so in `OCI-Filters-Applied:
-artifactType`, unless --no-filter (then the client must filter). The state
-is in memory only: push referrers through this proxy.
+artifactType`, unless --no-filter (then the client must filter).
+GET /_filter/on and /_filter/off switch that at run time (answered 204).
+The state is in memory only: push referrers through this proxy.
 """
 import argparse
 import hashlib
@@ -121,6 +122,10 @@ class Registry(BaseHTTPRequestHandler):
 
     def forward(self):
         path, _, query = self.path.partition("?")
+        if path in ("/_filter/on", "/_filter/off"):
+            args.no_filter = path.endswith("off")
+            self.answer(204, [], b"")
+            return
         match = REFERRERS.match(path)
         if match and self.command in ("GET", "HEAD"):
             self.referrers_page(match.group(1), match.group(2), query)

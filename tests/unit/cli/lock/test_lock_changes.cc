@@ -98,7 +98,7 @@ TEST_CASE("LockResultsText and LockResultsJson") {
 
 TEST_CASE(
     "ApplyLockTargets: lock --key records the signature; without --key it is kept or dropped") {
-  const LockSignature sig{D('s'), "SHA256:key"};
+  const LockSignature sig{D('e'), "SHA256:key"};
   LockFile lock = Existing();
   LockTarget signed_target = Resolved("reg.example/a:1", 'a');
   signed_target.signature = sig;

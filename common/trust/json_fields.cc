@@ -1,5 +1,7 @@
 #include "common/trust/json_fields.h"
 
+#include <algorithm>
+
 #include "common/trust/encoding.h"
 
 namespace regdigest::trust_json {
@@ -9,6 +11,30 @@ using nlohmann::json;
 
 Status Invalid(std::string message) {
   return Status(StatusCode::kInvalidArgument, std::move(message));
+}
+
+// The deepest nesting of arrays and objects, counted outside strings.
+int MaxDepth(std::string_view text) {
+  int depth = 0;
+  int deepest = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return deepest;
 }
 
 }  // namespace
@@ -45,6 +71,9 @@ Result<int64_t> Int64(const json& object, std::string_view key, std::string_view
 Result<json> Parse(std::string_view text, size_t cap, std::string_view what) {
   if (text.size() > cap) {
     return Invalid(std::string(what) + " is over " + std::to_string(cap / 1024) + " KiB");
+  }
+  if (MaxDepth(text) > kMaxJsonDepth) {
+    return Invalid(std::string(what) + " is nested too deeply");
   }
   json doc = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) return Invalid(std::string(what) + " is not JSON");

@@ -25,7 +25,12 @@ Result<std::string> Bytes(const nlohmann::json& object, std::string_view key,
 // An int64 member written as a JSON integer or a decimal string.
 Result<int64_t> Int64(const nlohmann::json& object, std::string_view key, std::string_view what);
 
-// Parses text with a size cap; kInvalidArgument "<what> is not JSON".
+// JSON nested deeper than this is refused before parsing (nlohmann's dump and
+// comparisons recurse; no signature format nests beyond 8 levels).
+inline constexpr int kMaxJsonDepth = 64;
+
+// Parses text with a size and depth cap; kInvalidArgument "<what> is not
+// JSON", "<what> is over N KiB" or "<what> is nested too deeply".
 Result<nlohmann::json> Parse(std::string_view text, size_t cap, std::string_view what);
 
 // A DSSE envelope from its JSON object (ParseDsseEnvelope's rules).

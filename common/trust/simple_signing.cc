@@ -4,28 +4,25 @@
 
 #include "common/base/ascii.h"
 #include "common/base/display_text.h"
+#include "common/trust/json_fields.h"
 
 namespace regdigest {
 namespace {
 
 using nlohmann::json;
+using trust_json::Member;
 
 Status Invalid(std::string message) {
   return Status(StatusCode::kInvalidArgument, std::move(message));
-}
-
-const json* Member(const json& object, const char* key) {
-  if (!object.is_object()) return nullptr;
-  const auto it = object.find(key);
-  return it == object.end() ? nullptr : &*it;
 }
 
 }  // namespace
 
 Result<SimpleSigningPayload> ParseSimpleSigningPayload(std::string_view payload) {
   if (payload.size() > kMaxSignaturePayloadBytes) return Invalid("payload is over 1 MiB");
-  const json doc = json::parse(payload, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded()) return Invalid("payload is not JSON");
+  Result<json> parsed_doc = trust_json::Parse(payload, kMaxSignaturePayloadBytes, "payload");
+  if (!parsed_doc.ok()) return parsed_doc.status();
+  const json& doc = *parsed_doc;
   if (!doc.is_object()) return Invalid("payload is not a JSON object");
   const json* critical = Member(doc, "critical");
   if (critical == nullptr || !critical->is_object()) return Invalid("payload has no critical");

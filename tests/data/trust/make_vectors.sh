@@ -25,6 +25,14 @@ openssl req -x509 -new -key "$K/ecdsa-p256-other.key" -subj "/O=sigstore.dev" -d
   -addext "subjectAltName=email:signer@example.com" \
   -addext "1.3.6.1.4.1.57264.1.8=ASN1:UTF8String:https://accounts.example.com" \
   -addext "keyUsage=critical,digitalSignature" -out fulcio/cert.pem
+# Fulcio's older form: a URI SAN (a CI workflow) and the issuer as raw bytes in
+# 1.3.6.1.4.1.57264.1.1.
+issuer_hex="$(printf 'https://token.actions.githubusercontent.com' | od -An -tx1 | tr -d ' \n' |
+  sed 's/../&:/g; s/:$//')"
+openssl req -x509 -new -key "$K/ecdsa-p256-other.key" -subj "/O=sigstore.dev" -days 3650 \
+  -addext "subjectAltName=URI:https://github.com/org/repo/.github/workflows/release.yml@refs/tags/v1" \
+  -addext "1.3.6.1.4.1.57264.1.1=DER:$issuer_hex" -out fulcio/cert-v1.pem
+openssl x509 -in fulcio/cert-v1.pem -outform DER -out fulcio/cert-v1.der
 
 cosign() {  # NAME KEY [cosign_sig.py options]
   local name="$1" key="$2"

@@ -61,6 +61,9 @@ TEST_CASE("PublicKey::FromPem refuses what is not one supported public key, nami
   const Case cases[] = {
       {ReadData("keys/ecdsa-p256.key"), "key.pem: is a private key"},
       {ReadData("keys/ed25519.key"), "key.pem: is a private key"},
+      {"-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\neyJrZGYiOnt9fQ==\n"
+       "-----END ENCRYPTED SIGSTORE PRIVATE KEY-----\n",
+       "key.pem: is a private key"},  // cosign.key
       {ReadData("fulcio/cert.pem"), "key.pem: is a certificate, not a PEM PUBLIC KEY"},
       {ReadData("keys/rsa-1024.pub"), "key.pem: RSA keys must have 2048 to 8192 bits"},
       {ReadData("keys/ecdsa-secp256k1.pub"), "key.pem: unsupported key type"},

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "common/trust/dsse.h"
+#include "common/trust/sigstore_bundle.h"
 #include "common/trust/simple_signing.h"
 #include "tests/unit/common/trust/trust_data.h"
 
@@ -92,6 +94,26 @@ TEST_CASE("ParseSimpleSigningPayload refuses malformed payloads with a reason") 
     CHECK(parsed.status().code() == StatusCode::kInvalidArgument);
     CHECK(parsed.status().message() == c.reason);
   }
+}
+
+}  // namespace
+}  // namespace regdigest
+
+namespace regdigest {
+namespace {
+
+TEST_CASE("Signature JSON nested deeper than 64 levels is refused before parsing") {
+  auto nested = [](int depth) { return std::string(depth, '[') + std::string(depth, ']'); };
+  const std::string deep = "{\"critical\":" + nested(100000) + "}";
+  CHECK(ParseSimpleSigningPayload(deep).status().message() == "payload is nested too deeply");
+  CHECK(ParseDsseEnvelope(deep).status().message() == "envelope is nested too deeply");
+  CHECK(ParseSigstoreBundle(deep).status().message() == "bundle is nested too deeply");
+  // Brackets inside strings do not count; 64 levels are fine.
+  CHECK(ParseSimpleSigningPayload("{\"critical\":\"" + std::string(1000, '[') + "\"}")
+            .status()
+            .message() == "payload has no critical");
+  CHECK(ParseSimpleSigningPayload("{\"x\":" + nested(63) + "}").status().message() ==
+        "payload has no critical");
 }
 
 }  // namespace

@@ -111,7 +111,7 @@ TEST_CASE(
   CHECK(lock.Find(signed_target.reference)->signature == sig);
   CHECK(lock.Find(signed_target.reference)->resolved_at == kNow);
   // Without --key, the digest moved: the old signature no longer applies.
-  CHECK(ApplyLockTargets(lock, {Resolved("reg.example/a:1", 'z')}, kNow)[0] ==
+  CHECK(ApplyLockTargets(lock, {Resolved("reg.example/a:1", 'f')}, kNow)[0] ==
         LockChange::kUpdated);
   CHECK_FALSE(lock.Find(signed_target.reference)->signature.has_value());
   // Text and JSON show it.

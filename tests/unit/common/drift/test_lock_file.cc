@@ -256,7 +256,6 @@ TEST_CASE("LooksLikeLockFile tells a lock file from a list of references") {
   }
 }
 
-
 TEST_CASE("Lock entry signature: written after platforms, read back, old files unchanged") {
   LockFile lock;
   LockEntry entry = Entry("localhost:5000/app:v1", kA, kIndex, "2026-11-28T21:06:11Z");

@@ -10,8 +10,11 @@
 #include "cli/commands/commands.h"
 #include "cli/inputs/check_targets.h"
 #include "cli/lock/lock_resolution.h"
+#include "cli/lock/signing_keys.h"
 #include "cli/output/exit_status.h"
 #include "cli/pin/pin_check.h"
+#include "client/trust/image_verifier.h"
+#include "common/base/display_text.h"
 
 namespace regdigest {
 namespace {
@@ -22,6 +25,7 @@ struct CheckOptions {
   std::vector<std::string> pinned_files;  // --files: `pin --check` on these instead
   int concurrency = 0;                    // 0: the config's
   ReportFormat format = ReportFormat::kText;
+  KeyOptions keys;  // --key: re-verify what each tag points at now
 };
 
 // The registry's message without the reference it starts with (the row names it).
@@ -83,7 +87,43 @@ std::optional<int> AddFileTargets(const std::string& file, bool explicit_file,
   return std::nullopt;
 }
 
+// check --key: the digest each ok or drifted row points at now is verified;
+// a digest no key verifies makes the row `unsigned` (a drifted row that is
+// still signed stays drifted, with its signer).
+void VerifyRows(CheckReport& report, const std::vector<const Reference*>& references,
+                RegistrySession& session, const VerifyPolicy& policy) {
+  std::vector<const Reference*> work(references.size(), nullptr);
+  for (std::size_t i = 0; i < references.size(); ++i) {
+    const CheckState state = report.rows[i].state;
+    if (references[i] && (state == CheckState::kOk || state == CheckState::kDrifted)) {
+      work[i] = references[i];
+    }
+  }
+  session.ForEachByRegistry(work, [&](std::size_t i) {
+    CheckRow& row = report.rows[i];
+    Result<ImageVerification> verified =
+        VerifyImage(session.client(), *references[i], Digest::Parse(row.current).value(), policy);
+    if (!verified.ok()) {
+      row.state = CheckState::kError;
+      row.message = "verifying " + row.current + ": " + verified.status().ToString();
+      return;
+    }
+    row.signature_checked = true;
+    if (verified->verified) {
+      row.signed_by = verified->by->key.value_or("");
+    } else {
+      row.state = CheckState::kUnsigned;
+      row.message = DisplayText(verified->reason);
+    }
+  });
+}
+
 int RunCheck(const GlobalOptions& globals, const CheckOptions& options) {
+  Result<std::optional<VerifyPolicy>> policy = PolicyFromKeyOptions(options.keys);
+  if (!policy.ok()) {
+    PrintError(policy.status().message());
+    return kExitUsage;
+  }
   if (!options.pinned_files.empty()) {
     if (!options.file.empty() || !options.inputs.empty()) {
       PrintError(
@@ -96,6 +136,10 @@ int RunCheck(const GlobalOptions& globals, const CheckOptions& options) {
     pin.check = true;
     pin.format = options.format;
     pin.concurrency = options.concurrency;
+    if (policy->has_value()) {
+      PrintError("--key is not supported with --files; use `regdigest pin --key` to pin");
+      return kExitUsage;
+    }
     return RunPinCheck(globals, pin);
   }
   std::vector<CheckTarget> targets;
@@ -114,21 +158,26 @@ int RunCheck(const GlobalOptions& globals, const CheckOptions& options) {
     if (target.error.empty()) references.push_back(*target.head);
   }
   std::vector<Result<ManifestDescriptor>> heads;
+  std::unique_ptr<RegistrySession> session;
   if (!references.empty()) {
-    Result<std::unique_ptr<RegistrySession>> session =
+    Result<std::unique_ptr<RegistrySession>> opened =
         RegistrySession::Open(globals, options.concurrency);
-    if (!session.ok()) {
-      PrintError(session.status().ToString());
-      return ExitStatusFor(session.status().code());
+    if (!opened.ok()) {
+      PrintError(opened.status().ToString());
+      return ExitStatusFor(opened.status().code());
     }
-    heads = (*session)->ResolveAll(references);
+    session = std::move(opened).value();
+    heads = session->ResolveAll(references);
   }
   CheckReport report;
   report.name = "regdigest check";
   std::size_t next = 0;
+  std::vector<const Reference*> row_references;
   for (const CheckTarget& target : targets) {
+    row_references.push_back(target.error.empty() ? &*target.head : nullptr);
     report.rows.push_back(RowFor(target, target.error.empty() ? &heads[next++] : nullptr));
   }
+  if (policy->has_value() && session) VerifyRows(report, row_references, *session, **policy);
   std::cout << RenderReport(report, options.format);
   std::cout.flush();
   const CheckCounts counts = CountStates(report);
@@ -159,10 +208,14 @@ void AddCheckCommand(CLI::App& app, const GlobalOptions& globals, CommandRunner&
                  "Check a pinned Dockerfile, compose or Kubernetes file instead of a lock "
                  "file: the same as `regdigest pin --check FILE`");
   AddConcurrencyOption(*command, options->concurrency);
+  AddKeyOptions(*command, options->keys,
+                "With --key, what each tag points at now must be signed by one of the keys: "
+                "a row is `unsigned` otherwise (a drifted row still signed says by whom).");
   AddReportOutputOption(*command, options->format);
   command->footer(
-      "Exit status: 0 every entry ok (or there are no entries); 1 an entry drifted or is "
-      "missing; 3 an entry could not be checked (including an invalid line), or the file is "
+      "Exit status: 0 every entry ok (or there are no entries); 1 an entry drifted, is "
+      "missing or (with --key) unsigned; 3 an entry could not be checked (including an invalid "
+      "line), or the file is "
       "missing, corrupt or a lock file of a newer version (it is never modified); 2 usage "
       "error. 3 wins over 1.");
   command->callback([options, &globals, &run] {

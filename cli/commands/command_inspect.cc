@@ -9,6 +9,7 @@
 #include "cli/output/inspect_output.h"
 #include "cli/output/json_output.h"
 #include "client/registry/image_describer.h"
+#include "client/trust/attachments.h"
 #include "common/base/display_text.h"
 #include "common/image/reference.h"
 
@@ -34,11 +35,23 @@ int RunInspect(const GlobalOptions& globals, const std::string& input,
   Result<ImageDescription> description = describer.Describe(*reference, platform);
   if (!description.ok()) return PrintFailure(input, description.status(), format);
 
+  // What is attached (signatures, attestations), counted; no key needed. A
+  // failed lookup does not fail inspect: the line says why.
+  Result<Attachments> attached =
+      ListAttachments(client, description->reference, description->digest);
   if (format == OutputFormat::kJson) {
-    std::cout << JsonText(DescriptionJson(*description)) << "\n";
+    nlohmann::ordered_json json = DescriptionJson(*description);
+    json["attached"] = attached.ok() ? nlohmann::ordered_json(AttachmentsSummary(*attached))
+                                     : nlohmann::ordered_json(nullptr);
+    if (!attached.ok()) json["attachedError"] = attached.status().ToString();
+    std::cout << JsonText(json) << "\n";
     return kExitOk;
   }
   std::cout << DescriptionText(*description);
+  std::cout << "attached: "
+            << (attached.ok() ? AttachmentsSummary(*attached)
+                              : "unknown (" + DisplayText(attached.status().ToString()) + ")")
+            << "  (signatures and attestations; `regdigest referrers` lists them)\n";
   return kExitOk;
 }
 

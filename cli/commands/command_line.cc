@@ -155,6 +155,8 @@ void BuildCommandLine(CLI::App& app, GlobalOptions& globals, CommandRunner& run)
   AddLockCommand(app, globals, run);
   AddCheckCommand(app, globals, run);
   AddPinCommand(app, globals, run);
+  AddVerifyCommand(app, globals, run);
+  AddReferrersCommand(app, globals, run);
   AddRecordCommand(app, globals, run);
   AddHistoryCommand(app, globals, run);
   AddDriftCommand(app, globals, run);

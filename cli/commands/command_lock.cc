@@ -13,10 +13,12 @@
 #include "cli/lock/lock_changes.h"
 #include "cli/lock/lock_resolution.h"
 #include "cli/lock/lock_targets.h"
+#include "cli/lock/signing_keys.h"
 #include "cli/output/exit_status.h"
 #include "cli/output/json_output.h"
 #include "client/registry/image_describer.h"
 #include "client/sys/file_io.h"
+#include "client/trust/image_verifier.h"
 #include "common/base/display_text.h"
 #include "common/base/timestamp.h"
 
@@ -31,6 +33,7 @@ struct LockOptions {
   bool update = false;
   int concurrency = 0;  // 0: the config's
   OutputFormat format = OutputFormat::kText;
+  KeyOptions keys;  // --key: verify every entry before writing
 };
 
 std::string JoinPaths(const std::vector<std::string>& paths) {
@@ -69,6 +72,32 @@ void ResolveTargets(std::vector<LockTarget>& targets, RegistrySession& session) 
   });
 }
 
+// lock --key: every resolved target's digest must be signed by one of the
+// keys; an unverified one becomes the target's error (nothing is written).
+void VerifyTargets(std::vector<LockTarget>& targets, RegistrySession& session,
+                   const VerifyPolicy& policy) {
+  std::vector<const Reference*> to_verify;
+  for (const LockTarget& target : targets) {
+    to_verify.push_back(target.head.ok() ? &target.reference : nullptr);
+  }
+  session.ForEachByRegistry(to_verify, [&](std::size_t i) {
+    LockTarget& target = targets[i];
+    Result<ImageVerification> verified =
+        VerifyImage(session.client(), target.reference, target.head->digest, policy);
+    if (!verified.ok()) {
+      target.head = verified.status();
+    } else if (!verified->verified) {
+      target.unverified = true;
+      target.head = Status(StatusCode::kNotFound, target.reference.String() + ": unverified " +
+                                                      target.head->digest.String() + ": " +
+                                                      DisplayText(verified->reason));
+    } else {
+      target.signature =
+          LockSignature{verified->by->manifest_digest, verified->by->key.value_or("")};
+    }
+  });
+}
+
 int RunLock(const GlobalOptions& globals, const LockOptions& options) {
   if (options.inputs.empty() && options.from.empty() && !options.update) {
     PrintError("lock needs references: REF..., --from FILE... or --update");
@@ -93,6 +122,11 @@ int RunLock(const GlobalOptions& globals, const LockOptions& options) {
     return kExitFailure;
   }
   const LockFile old_lock = existing->value_or(LockFile{});
+  Result<std::optional<VerifyPolicy>> policy = PolicyFromKeyOptions(options.keys);
+  if (!policy.ok()) {
+    PrintError(policy.status().message());
+    return kExitUsage;
+  }
 
   LockTargets gathered = GatherLockTargets(old_lock, options.inputs, options.from, platforms);
   for (const std::string& skipped : gathered.skipped) PrintError("skipped " + skipped);
@@ -122,20 +156,25 @@ int RunLock(const GlobalOptions& globals, const LockOptions& options) {
     return ExitStatusFor(session.status().code());
   }
   ResolveTargets(targets, **session);
+  if (policy->has_value()) VerifyTargets(targets, **session, **policy);
 
   int exit_status = kExitOk;
   std::size_t failed = 0;
   for (const LockTarget& target : targets) {
     if (target.head.ok()) continue;
     ++failed;
-    const std::string error = target.head.status().ToString();
+    const std::string error =
+        target.unverified ? target.head.status().message() : target.head.status().ToString();
     PrintError(target.location.empty() ? error : target.location + ": " + error);
-    exit_status = WorseExitStatus(exit_status, ExitStatusFor(target.head.status().code()));
+    exit_status = WorseExitStatus(
+        exit_status, target.unverified ? kExitDrift : ExitStatusFor(target.head.status().code()));
   }
   if (failed > 0) {
     PrintError(options.file + " not written: " + std::to_string(failed) + " of " +
-               std::to_string(targets.size()) + " references could not be resolved");
-    return WorseExitStatus(exit_status, kExitFailure);
+               std::to_string(targets.size()) + " references could not be " +
+               (policy->has_value() ? "resolved and verified" : "resolved"));
+    // Only unverified entries: 1, as `verify` says; anything else that failed: 3.
+    return exit_status == kExitDrift ? kExitDrift : WorseExitStatus(exit_status, kExitFailure);
   }
 
   LockFile lock = old_lock;
@@ -182,14 +221,18 @@ void AddLockCommand(CLI::App& app, const GlobalOptions& globals, CommandRunner& 
   command->add_flag("--update", options->update,
                     "Without REF: re-resolve every entry of the lock file and rewrite it");
   AddConcurrencyOption(*command, options->concurrency);
+  AddKeyOptions(*command, options->keys,
+                "With --key, every entry must be signed by one of the keys before anything is "
+                "written, and records its signature {digest, key}.");
   AddOutputOption(*command, options->format);
   command->footer(
       "Output: one line per reference locked, \"added|updated|unchanged REFERENCE DIGEST\" "
       "(platform digests indented below). An entry whose digest did not change keeps its "
       "resolvedAt, so re-locking unchanged tags leaves the file byte-identical.\n"
-      "Exit status: 0 written (or already up to date); 2 usage error or invalid reference; "
-      "3 a reference could not be resolved, or the lock file is corrupt or of a newer "
-      "version: the lock file is then left exactly as it was.");
+      "Exit status: 0 written (or already up to date); 1 with --key, an entry no key verifies "
+      "(nothing written); 2 usage error, invalid reference or key file; "
+      "3 a reference could not be resolved (or, with --key, verified), or the lock file is "
+      "corrupt or of a newer version: the lock file is then left exactly as it was.");
   command->callback([options, &globals, &run] {
     run = [options, &globals] { return RunLock(globals, *options); };
   });

@@ -7,11 +7,15 @@
 #include <map>
 #include <memory>
 
+#include "cli/app/registry_session.h"
 #include "cli/commands/commands.h"
+#include "cli/lock/signing_keys.h"
 #include "cli/output/exit_status.h"
 #include "cli/pin/pin_check.h"
 #include "cli/pin/pin_files.h"
 #include "client/sys/file_io.h"
+#include "client/trust/image_verifier.h"
+#include "common/base/display_text.h"
 #include "common/pin/pinned_reference.h"
 #include "common/pin/text_edits.h"
 #include "common/pin/unified_diff.h"
@@ -45,7 +49,49 @@ std::string Summary(const PinFile& file, const FileCounts& counts) {
   return file.path + ": " + (parts.empty() ? "no image references" : parts);
 }
 
-int RunPin(const GlobalOptions& globals, const PinOptions& options) {
+// pin --key: every digest about to be pinned must be verified by one of the
+// keys; an error line for each one that is not (or that could not be
+// checked). Returns the worst exit status (0 when all verified).
+int VerifyPins(const GlobalOptions& globals, const std::vector<PinFile>& files,
+               const std::vector<PinTarget>& targets, const std::vector<Result<Digest>>& digests,
+               const VerifyPolicy& policy, int concurrency) {
+  Result<std::unique_ptr<RegistrySession>> session = RegistrySession::Open(globals, concurrency);
+  if (!session.ok()) {
+    PrintError(session.status().ToString());
+    return ExitStatusFor(session.status().code());
+  }
+  std::vector<const Reference*> work;
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    work.push_back(digests[i].ok() ? &targets[i].tag : nullptr);
+  }
+  std::vector<Result<ImageVerification>> results(
+      targets.size(), Result<ImageVerification>(Status(StatusCode::kUsage, "not verified")));
+  (*session)->ForEachByRegistry(work, [&](std::size_t i) {
+    results[i] = VerifyImage((*session)->client(), targets[i].tag, *digests[i], policy);
+  });
+  int exit_status = kExitOk;
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    if (work[i] == nullptr) continue;
+    const std::string place = PlaceOf(files[targets[i].file], *targets[i].occurrence) + ": " +
+                              DisplayText(targets[i].occurrence->text) + ": ";
+    if (!results[i].ok()) {
+      PrintError(place + results[i].status().ToString());
+      exit_status = WorseExitStatus(exit_status, kExitFailure);
+    } else if (!results[i]->verified) {
+      PrintError(place + "refusing to pin unverified " + digests[i]->String() + ": " +
+                 DisplayText(results[i]->reason));
+      exit_status = WorseExitStatus(exit_status, kExitDrift);
+    }
+  }
+  return exit_status;
+}
+
+int RunPin(const GlobalOptions& globals, const PinOptions& options, const KeyOptions& keys) {
+  Result<std::optional<VerifyPolicy>> policy = PolicyFromKeyOptions(keys);
+  if (!policy.ok()) {
+    PrintError(policy.status().message());
+    return kExitUsage;
+  }
   Result<std::optional<Platform>> platform_option =
       OptionalPlatformFromOption(options.platform, globals);
   if (!platform_option.ok()) {
@@ -99,6 +145,13 @@ int RunPin(const GlobalOptions& globals, const PinOptions& options) {
     PrintError(digests.status().ToString());
     return ExitStatusFor(digests.status().code());
   }
+  if (policy->has_value()) {
+    exit_status = VerifyPins(globals, *files, targets, *digests, **policy, options.concurrency);
+    if (exit_status != kExitOk) {
+      PrintError("no file changed: with --key, every digest must be signed by one of the keys");
+      return exit_status;
+    }
+  }
   std::vector<std::vector<TextEdit>> edits(files->size());
   for (std::size_t i = 0; i < targets.size(); ++i) {
     const PinTarget& target = targets[i];
@@ -151,6 +204,7 @@ int RunPin(const GlobalOptions& globals, const PinOptions& options) {
 
 void AddPinCommand(CLI::App& app, const GlobalOptions& globals, CommandRunner& run) {
   auto options = std::make_shared<PinOptions>();
+  auto keys = std::make_shared<KeyOptions>();
   CLI::App* command = app.add_subcommand(
       "pin",
       "Pin the image references written in Dockerfiles (FROM, COPY --from), compose files "
@@ -177,13 +231,17 @@ void AddPinCommand(CLI::App& app, const GlobalOptions& globals, CommandRunner& r
                         "; pins (or checks) that platform's manifest digest instead of the "
                         "index digest");
   AddConcurrencyOption(*command, options->concurrency);
+  AddKeyOptions(*command, *keys,
+                "With --key, a digest is pinned only if one of the keys verifies its signature; "
+                "otherwise no file is written.");
   AddReportOutputOption(*command, options->format);
   command->footer(
       "Skipped, with a warning on stderr: scratch, earlier build stages, ${ARG} images and "
       "other values that are not plain references. The name stays as written (nginx:1.25 -> "
       "nginx:1.25@sha256:...); a reference without a tag is pinned as name:latest@sha256:...\n"
       "Exit status: 0 done (--check: every reference ok); 1 (--check) a reference drifted, is "
-      "missing or unpinned; 2 usage error, or (pin) an invalid reference in a file; 3 a file "
+      "missing or unpinned, or (pin --key) a digest no key verifies; 2 usage error, or (pin) an "
+      "invalid reference in a file; 3 a file "
       "could not be read or written, a reference could not be resolved, or (--check) an "
       "error prevented a decision. pin writes no file unless every reference resolved.\n"
       "Examples:\n"
@@ -191,14 +249,18 @@ void AddPinCommand(CLI::App& app, const GlobalOptions& globals, CommandRunner& r
       "  regdigest pin Dockerfile compose.yaml k8s/*.yaml             # rewrite the files\n"
       "  regdigest pin --update k8s/*.yaml                            # follow moved tags\n"
       "  regdigest pin --check --output github Dockerfile             # in CI");
-  command->callback([command, options, &globals, &run] {
+  command->callback([command, options, keys, &globals, &run] {
     options->format_given = command->get_option("--output")->count() > 0;
-    run = [options, &globals] {
+    run = [options, keys, &globals] {
       if (options->format_given && !options->check) {
         PrintError("pin: --output needs --check");
         return kExitUsage;
       }
-      return options->check ? RunPinCheck(globals, *options) : RunPin(globals, *options);
+      if (options->check && keys->enabled()) {
+        PrintError("pin: --key is for pinning; `regdigest check --key` re-verifies a lock file");
+        return kExitUsage;
+      }
+      return options->check ? RunPinCheck(globals, *options) : RunPin(globals, *options, *keys);
     };
   });
 }

@@ -29,6 +29,8 @@ void AddRecordCommand(CLI::App& app, const GlobalOptions& globals, CommandRunner
 void AddHistoryCommand(CLI::App& app, const GlobalOptions& globals, CommandRunner& run);
 void AddDriftCommand(CLI::App& app, const GlobalOptions& globals, CommandRunner& run);
 void AddRatelimitCommand(CLI::App& app, const GlobalOptions& globals, CommandRunner& run);
+void AddVerifyCommand(CLI::App& app, const GlobalOptions& globals, CommandRunner& run);
+void AddReferrersCommand(CLI::App& app, const GlobalOptions& globals, CommandRunner& run);
 void AddTagsCommand(CLI::App& app, const GlobalOptions& globals, CommandRunner& run);
 // `completion bash|zsh|fish`, generated from the commands and options of `app`.
 void AddCompletionCommand(CLI::App& app, CommandRunner& run);

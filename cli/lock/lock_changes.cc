@@ -22,11 +22,13 @@ std::vector<LockChange> ApplyLockTargets(LockFile& lock, const std::vector<LockT
   for (const LockTarget& target : targets) {
     LockEntry entry{target.reference, target.head->digest, target.head->media_type,
                     target.platform_digests, now};
+    entry.signature = target.signature;
     LockChange change = LockChange::kAdded;
     if (const LockEntry* old = lock.Find(target.reference)) {
       change = LockChange::kUpdated;
+      if (!entry.signature && old->digest == entry.digest) entry.signature = old->signature;
       if (old->digest == entry.digest && old->media_type == entry.media_type &&
-          old->platforms == entry.platforms) {
+          old->platforms == entry.platforms && old->signature == entry.signature) {
         change = LockChange::kUnchanged;
         entry.resolved_at = old->resolved_at;
       }
@@ -47,6 +49,10 @@ std::string LockResultsText(const LockFile& lock, const std::vector<LockTarget>&
     for (const auto& [name, digest] : entry.platforms) {
       text += "  " + DisplayText(name) + " " + digest.String() + "\n";
     }
+    if (targets[i].signature) {
+      text += "  signed by " + targets[i].signature->key + " (" +
+              targets[i].signature->digest.String() + ")\n";
+    }
   }
   return text;
 }
@@ -63,6 +69,10 @@ nlohmann::ordered_json LockResultsJson(const LockFile& lock, const std::vector<L
     if (!entry.platforms.empty()) {
       json["platforms"] = nlohmann::ordered_json::object();
       for (const auto& [name, digest] : entry.platforms) json["platforms"][name] = digest.String();
+    }
+    if (entry.signature) {
+      json["signature"] = {{"digest", entry.signature->digest.String()},
+                           {"key", entry.signature->key}};
     }
     json["resolvedAt"] = entry.resolved_at;
     json["change"] = LockChangeName(changes[i]);

@@ -19,8 +19,10 @@ enum class LockChange { kAdded, kUpdated, kUnchanged };
 const char* LockChangeName(LockChange change);
 
 // Upserts every target into `lock` (each target's head must be ok), stamped
-// `now` unless its digest, media type and platforms did not change. One
-// change per target, in order.
+// `now` unless its digest, media type, platforms and signature did not
+// change. A target without a signature (no --key) keeps the entry's recorded
+// signature while the digest is the same, and drops it when the digest moved.
+// One change per target, in order.
 std::vector<LockChange> ApplyLockTargets(LockFile& lock, const std::vector<LockTarget>& targets,
                                          const std::string& now);
 
@@ -29,7 +31,7 @@ std::string LockResultsText(const LockFile& lock, const std::vector<LockTarget>&
                             const std::vector<LockChange>& changes);
 
 // {"file", "written", "entries": [{"reference", "digest", "mediaType",
-// ["platforms",] "resolvedAt", "change"}...]}.
+// ["platforms",] ["signature",] "resolvedAt", "change"}...]}.
 nlohmann::ordered_json LockResultsJson(const LockFile& lock, const std::vector<LockTarget>& targets,
                                        const std::vector<LockChange>& changes,
                                        const std::string& file, bool written);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,9 @@ struct LockTarget {
   std::vector<Platform> platforms;  // whose manifest digests to record
   Result<ManifestDescriptor> head = Status(StatusCode::kUsage, "not resolved");
   std::map<std::string, Digest> platform_digests;  // platform.String() -> digest
+  // lock --key: the signature that verified head->digest (set once verified).
+  std::optional<LockSignature> signature = std::nullopt;
+  bool unverified = false;  // lock --key: head is then the "unverified ..." failure
 };
 
 struct LockTargets {

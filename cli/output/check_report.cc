@@ -36,9 +36,13 @@ std::string RowMessage(const CheckRow& row) {
     case CheckState::kOk:
       if (!row.current.empty()) message += ": " + row.current;
       break;
+    case CheckState::kUnsigned:
+      message += ": " + row.current + " is signed by none of the given keys";
+      break;
     case CheckState::kError:
       break;
   }
+  if (!row.signed_by.empty()) message += " (signed by " + row.signed_by + ")";
   if (!row.message.empty())
     message += (row.state == CheckState::kError ? ": " : "; ") + row.message;
   return message;
@@ -90,6 +94,8 @@ std::string_view CheckStateName(CheckState state) {
       return "unpinned";
     case CheckState::kError:
       return "error";
+    case CheckState::kUnsigned:
+      return "unsigned";
   }
   return "error";
 }
@@ -113,7 +119,11 @@ CheckCounts CountStates(const CheckReport& report) {
       case CheckState::kError:
         ++counts.errors;
         break;
+      case CheckState::kUnsigned:
+        ++counts.not_signed;
+        break;
     }
+    counts.signatures_checked = counts.signatures_checked || row.signature_checked;
   }
   return counts;
 }
@@ -141,6 +151,7 @@ std::string RenderReportText(const CheckReport& report) {
       line += " (" + DisplayText(row.message, kMaxMessage) + ")";
     }
     if (!row.changed_at.empty()) line += " at " + DisplayText(row.changed_at);
+    if (!row.signed_by.empty()) line += "  signed by " + DisplayText(row.signed_by);
     const std::string where = Location(row);
     if (!where.empty()) line += "  [" + DisplayText(where) + "]";
     while (!line.empty() && line.back() == ' ') line.pop_back();
@@ -150,6 +161,7 @@ std::string RenderReportText(const CheckReport& report) {
   out << report.rows.size() << " checked: " << counts.ok << " ok, " << counts.drifted
       << " drifted, " << counts.missing << " missing";
   if (counts.unpinned > 0) out << ", " << counts.unpinned << " unpinned";
+  if (counts.signatures_checked) out << ", " << counts.not_signed << " unsigned";
   out << ", " << counts.errors << " errors\n";
   return out.str();
 }
@@ -168,6 +180,11 @@ std::string RenderReportJson(const CheckReport& report) {
     if (!row.message.empty()) item["message"] = row.message;
     if (!row.file.empty()) item["file"] = row.file;
     if (row.line > 0) item["line"] = row.line;
+    if (row.signature_checked) {
+      item["signed"] = !row.signed_by.empty();
+      item["signedBy"] =
+          row.signed_by.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(row.signed_by);
+    }
     results.push_back(std::move(item));
   }
   nlohmann::ordered_json json = {{"name", report.name},
@@ -179,6 +196,7 @@ std::string RenderReportJson(const CheckReport& report) {
                                    {"unpinned", counts.unpinned},
                                    {"errors", counts.errors}}},
                                  {"results", std::move(results)}};
+  if (counts.signatures_checked) json["summary"]["unsigned"] = counts.not_signed;
   return json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
@@ -188,11 +206,11 @@ std::string RenderReportJunit(const CheckReport& report) {
   std::ostringstream out;
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
       << "<testsuites name=\"" << XmlEscape(suite) << "\" tests=\"" << report.rows.size()
-      << "\" failures=\"" << counts.drifted + counts.missing + counts.unpinned << "\" errors=\""
-      << counts.errors << "\">\n"
+      << "\" failures=\"" << counts.drifted + counts.missing + counts.unpinned + counts.not_signed
+      << "\" errors=\"" << counts.errors << "\">\n"
       << "  <testsuite name=\"" << XmlEscape(suite) << "\" tests=\"" << report.rows.size()
-      << "\" failures=\"" << counts.drifted + counts.missing + counts.unpinned << "\" errors=\""
-      << counts.errors << "\" skipped=\"0\">\n";
+      << "\" failures=\"" << counts.drifted + counts.missing + counts.unpinned + counts.not_signed
+      << "\" errors=\"" << counts.errors << "\" skipped=\"0\">\n";
   // A reference that changed twice gives two rows: the time keeps their names apart.
   for (const CheckRow& row : report.rows) {
     out << "    <testcase classname=\"" << XmlEscape(suite) << "\" name=\""

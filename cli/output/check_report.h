@@ -19,9 +19,10 @@ enum class CheckState {
   kMissing,   // the tag (or repository) is gone
   kUnpinned,  // a pinned-file reference that carries no digest
   kError,     // no decision: network, auth, invalid reference...
+  kUnsigned,  // check --key: what the tag points at now is signed by none of the keys
 };
 
-// "ok", "drifted", "missing", "unpinned", "error".
+// "ok", "drifted", "missing", "unpinned", "error", "unsigned".
 std::string_view CheckStateName(CheckState state);
 
 struct CheckRow {
@@ -33,6 +34,10 @@ struct CheckRow {
   std::string file;        // where the reference is written; "" when not from a file
   std::size_t line = 0;    // 1-based line in `file`; 0 when unknown
   std::string changed_at;  // `drift`: RFC 3339 time the digest changed; else ""
+  // check --key: whether `current` was verified, and the key that verified it
+  // (an ok or drifted row can be signed; an unsigned row never is).
+  bool signature_checked = false;
+  std::string signed_by = "";
 };
 
 struct CheckReport {
@@ -41,8 +46,11 @@ struct CheckReport {
 };
 
 struct CheckCounts {
-  std::size_t ok = 0, drifted = 0, missing = 0, unpinned = 0, errors = 0;
-  bool AllOk() const { return drifted == 0 && missing == 0 && unpinned == 0 && errors == 0; }
+  std::size_t ok = 0, drifted = 0, missing = 0, unpinned = 0, errors = 0, not_signed = 0;
+  bool signatures_checked = false;  // some row was checked with --key
+  bool AllOk() const {
+    return drifted == 0 && missing == 0 && unpinned == 0 && errors == 0 && not_signed == 0;
+  }
 };
 CheckCounts CountStates(const CheckReport& report);
 

@@ -207,6 +207,11 @@ Result<std::string> RegistryClient::FetchBlob(const Reference& repository, const
   return std::move(response->body);
 }
 
+Result<HttpResponse> RegistryClient::Get(const Reference& repository, const std::string& suffix,
+                                         const std::string& accept) {
+  return Send(repository, "GET", suffix, accept, repository.Name() + "/" + suffix);
+}
+
 Result<std::optional<RateLimit>> RegistryClient::HeadRateLimit(const Reference& reference) {
   Result<HttpResponse> head = SendManifest(reference, "HEAD");
   if (!head.ok()) return head.status();

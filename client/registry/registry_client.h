@@ -64,6 +64,11 @@ class RegistryClient {
   // The base URL ("http://127.0.0.1:5000") requests to `endpoint` use now:
   // its scheme, or the one found to work for a loopback or insecure registry.
   std::string BaseUrl(const Endpoint& endpoint) const { return schemes_->BaseUrl(endpoint); }
+  // GET /v2/<path>/<suffix> (suffix may carry a query) through the same
+  // endpoints and auth: the 200 answer with its headers, or the error with
+  // http_status() set (e.g. for the referrers API, client/trust).
+  Result<HttpResponse> Get(const Reference& repository, const std::string& suffix,
+                           const std::string& accept);
 
  private:
   // One request for /v2/<path>/<suffix>, tried on each endpoint (mirrors first).

@@ -102,10 +102,30 @@ Result<std::string> RequiredString(const Json& entry, const char* key) {
   return it->get<std::string>();
 }
 
+// {"digest": "sha256:…", "key": "SHA256:…"}
+Result<LockSignature> ParseSignature(const Json& json) {
+  if (!json.is_object()) return Invalid("must be a JSON object");
+  for (const auto& item : json.items()) {
+    if (item.key() != "digest" && item.key() != "key") {
+      return Invalid("unknown field \"" + item.key() + "\"");
+    }
+  }
+  Result<std::string> digest_text = RequiredString(json, "digest");
+  if (!digest_text.ok()) return digest_text.status();
+  Result<Digest> digest = Digest::Parse(*digest_text);
+  if (!digest.ok()) return digest.status().WithContext("digest");
+  Result<std::string> key = RequiredString(json, "key");
+  if (!key.ok()) return key.status();
+  if (!key->starts_with("SHA256:") || key->size() <= 7 || key->size() > 100) {
+    return Invalid("\"key\" must be a key fingerprint \"SHA256:…\"");
+  }
+  return LockSignature{*digest, *key};
+}
+
 Result<LockEntry> ParseEntry(const Json& json) {
   if (!json.is_object()) return Invalid("must be a JSON object");
-  static const std::set<std::string> kKnown = {"reference", "digest", "mediaType", "platforms",
-                                               "resolvedAt"};
+  static const std::set<std::string> kKnown = {"reference", "digest",     "mediaType",
+                                               "platforms", "resolvedAt", "signature"};
   for (const auto& item : json.items()) {
     if (kKnown.count(item.key()) == 0) return Invalid("unknown field " + Quoted(item.key()));
   }
@@ -151,6 +171,11 @@ Result<LockEntry> ParseEntry(const Json& json) {
       if (!platform_digest.ok()) return platform_digest.status().WithContext(where);
       entry.platforms.emplace(item.key(), *platform_digest);
     }
+  }
+  if (auto it = json.find("signature"); it != json.end()) {
+    Result<LockSignature> signature = ParseSignature(*it);
+    if (!signature.ok()) return signature.status().WithContext("signature");
+    entry.signature = std::move(signature).value();
   }
   return entry;
 }
@@ -285,6 +310,10 @@ std::string SerializeLockFile(const LockFile& lock) {
       Json platforms = Json::object();
       for (const auto& [platform, digest] : entry->platforms) platforms[platform] = digest.String();
       json["platforms"] = std::move(platforms);
+    }
+    if (entry->signature) {
+      json["signature"] = {{"digest", entry->signature->digest.String()},
+                           {"key", entry->signature->key}};
     }
     json["resolvedAt"] = entry->resolved_at;
     entries.push_back(std::move(json));

@@ -10,6 +10,7 @@
 //         "digest": "sha256:…",
 //         "mediaType": "application/vnd.oci.image.index.v1+json",
 //         "platforms": {"linux/arm64": "sha256:…"},     (only when recorded)
+//         "signature": {"digest": "sha256:…", "key": "SHA256:…"},  (lock --key)
 //         "resolvedAt": "2026-11-28T21:06:11Z"
 //       }
 //     ]
@@ -21,6 +22,7 @@
 
 #include <cstddef>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,6 +37,15 @@ inline constexpr int kLockFileVersion = 1;
 // Larger lock files are refused before parsing.
 inline constexpr std::size_t kMaxLockFileBytes = 64u * 1024 * 1024;
 
+// The signature that verified an entry when it was locked with --key: the
+// signature manifest (cosign .sig or sigstore bundle referrer) and the
+// fingerprint of the key that verified it.
+struct LockSignature {
+  Digest digest;
+  std::string key;
+  friend bool operator==(const LockSignature&, const LockSignature&) = default;
+};
+
 struct LockEntry {
   Reference reference;  // canonical, with its tag, no digest
   Digest digest;        // what the tag pointed to
@@ -44,6 +55,7 @@ struct LockEntry {
   // 1-based line of this entry's "reference" in the parsed text; 0 when the
   // entry was not parsed from text. Not serialized.
   std::size_t line = 0;
+  std::optional<LockSignature> signature = std::nullopt;  // set by lock --key
 };
 
 struct LockFile {
@@ -68,7 +80,8 @@ struct LockFile {
 Result<LockFile> ParseLockFile(std::string_view text);
 
 // The stable JSON text: version first, entries sorted by reference, each with
-// reference, digest, mediaType, platforms (omitted when empty), resolvedAt.
+// reference, digest, mediaType, platforms (omitted when empty), signature
+// (omitted when absent), resolvedAt. Files without "signature" parse as before.
 // SerializeLockFile(*ParseLockFile(x)) == x for every x this function wrote.
 std::string SerializeLockFile(const LockFile& lock);
 

@@ -96,5 +96,32 @@ TEST_CASE("LockResultsText and LockResultsJson") {
   CHECK(LockChangeName(LockChange::kAdded) == std::string("added"));
 }
 
+TEST_CASE(
+    "ApplyLockTargets: lock --key records the signature; without --key it is kept or dropped") {
+  const LockSignature sig{D('e'), "SHA256:key"};
+  LockFile lock = Existing();
+  LockTarget signed_target = Resolved("reg.example/a:1", 'a');
+  signed_target.signature = sig;
+  // Same digest, now signed: the entry changes (it gains the signature).
+  CHECK(ApplyLockTargets(lock, {signed_target}, kNow)[0] == LockChange::kUpdated);
+  CHECK(lock.Find(signed_target.reference)->signature == sig);
+  // Re-locked without --key, same digest: the signature is kept, nothing changes.
+  CHECK(ApplyLockTargets(lock, {Resolved("reg.example/a:1", 'a')}, "later")[0] ==
+        LockChange::kUnchanged);
+  CHECK(lock.Find(signed_target.reference)->signature == sig);
+  CHECK(lock.Find(signed_target.reference)->resolved_at == kNow);
+  // Without --key, the digest moved: the old signature no longer applies.
+  CHECK(ApplyLockTargets(lock, {Resolved("reg.example/a:1", 'f')}, kNow)[0] ==
+        LockChange::kUpdated);
+  CHECK_FALSE(lock.Find(signed_target.reference)->signature.has_value());
+  // Text and JSON show it.
+  LockFile fresh;
+  const std::vector<LockChange> changes = ApplyLockTargets(fresh, {signed_target}, kNow);
+  CHECK(LockResultsText(fresh, {signed_target}, changes).find("signed by SHA256:key") !=
+        std::string::npos);
+  CHECK(LockResultsJson(fresh, {signed_target}, changes, "f",
+                        true)["entries"][0]["signature"]["key"] == "SHA256:key");
+}
+
 }  // namespace
 }  // namespace regdigest

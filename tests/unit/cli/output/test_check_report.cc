@@ -232,5 +232,39 @@ TEST_CASE("JSON report keeps hostile text exactly") {
   CHECK(json["results"][1]["file"] == report.rows[1].file);
 }
 
+TEST_CASE("check --key rows: unsigned fails and is counted; signed rows name the key") {
+  CheckReport report;
+  report.name = "regdigest check";
+  CheckRow signed_row{"reg/app:v1", kOld, kNew, CheckState::kDrifted, "", "regdigest.lock", 5, ""};
+  signed_row.signature_checked = true;
+  signed_row.signed_by = "SHA256:abc";
+  CheckRow unsigned_row{"reg/app:v2",     kOld, kNew, CheckState::kUnsigned, "no signature found",
+                        "regdigest.lock", 9,    ""};
+  unsigned_row.signature_checked = true;
+  report.rows = {signed_row, unsigned_row};
+  const CheckCounts counts = CountStates(report);
+  CHECK(counts.not_signed == 1);
+  CHECK(counts.drifted == 1);
+  CHECK_FALSE(counts.AllOk());
+  CHECK(CheckStateName(CheckState::kUnsigned) == "unsigned");
+  const std::string text = RenderReportText(report);
+  CHECK(Contains(text, "signed by SHA256:abc"));
+  CHECK(Contains(text, "unsigned  reg/app:v2"));
+  CHECK(Contains(text, "1 unsigned"));
+  const auto json = nlohmann::json::parse(RenderReportJson(report));
+  CHECK(json["summary"]["unsigned"] == 1);
+  CHECK(json["results"][0]["signed"] == true);
+  CHECK(json["results"][0]["signedBy"] == "SHA256:abc");
+  CHECK(json["results"][1]["signed"] == false);
+  CHECK(json["results"][1]["signedBy"].is_null());
+  CHECK(Contains(RenderReportJunit(report), "failures=\"2\""));
+  CHECK(Contains(RenderReportGithub(report),
+                 "::error file=regdigest.lock,line=9,title=regdigest unsigned::"));
+  // Without --key nothing changes: no "unsigned" in the summary.
+  CHECK_FALSE(Contains(RenderReportText(SampleReport()), "unsigned"));
+  CHECK_FALSE(
+      nlohmann::json::parse(RenderReportJson(SampleReport()))["summary"].contains("unsigned"));
+}
+
 }  // namespace
 }  // namespace regdigest

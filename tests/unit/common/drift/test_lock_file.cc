@@ -281,5 +281,46 @@ TEST_CASE("LooksLikeLockFile tells a lock file from a list of references") {
   }
 }
 
+TEST_CASE("Lock entry signature: written after platforms, read back, old files unchanged") {
+  LockFile lock;
+  LockEntry entry = Entry("localhost:5000/app:v1", kA, kIndex, "2026-11-28T21:06:11Z");
+  entry.signature = LockSignature{*Digest::Parse(kB), "SHA256:abcDEF012+/xyz"};
+  lock.entries.push_back(entry);
+  const std::string text = SerializeLockFile(lock);
+  CHECK(text.find("\"signature\": {\n        \"digest\": \"" + kB +
+                  "\",\n        \"key\": \"SHA256:abcDEF012+/xyz\"\n      },\n      "
+                  "\"resolvedAt\"") != std::string::npos);
+  LockFile back = MustParse(text);
+  REQUIRE(back.entries[0].signature.has_value());
+  CHECK(*back.entries[0].signature == *entry.signature);
+  CHECK(SerializeLockFile(back) == text);
+  // A file written before signatures existed parses without one and is rewritten byte-identical.
+  LockFile old = MustParse(kWritten);
+  CHECK_FALSE(old.entries[0].signature.has_value());
+  CHECK(SerializeLockFile(old) == kWritten);
+}
+
+TEST_CASE("Lock entry signature: corrupt shapes are refused with what is wrong") {
+  struct Case {
+    std::string signature;
+    std::string message;
+  };
+  const Case cases[] = {
+      {R"("signature": 7)", "signature: must be a JSON object"},
+      {R"("signature": {"key": "SHA256:x"})", "signature: missing \"digest\""},
+      {R"("signature": {"digest": "sha256:zz", "key": "SHA256:x"})", "signature: digest"},
+      {R"("signature": {"digest": ")" + kB + R"("})", "signature: missing \"key\""},
+      {R"("signature": {"digest": ")" + kB + R"(", "key": "md5:x"})", "fingerprint"},
+      {R"("signature": {"digest": ")" + kB + R"(", "key": "SHA256:x", "extra": 1})",
+       "unknown field \"extra\""},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.signature);
+    Result<LockFile> got = ParseLockFile(
+        OneEntry(kRef + "," + kDigest + "," + kMedia + "," + kTime + "," + c.signature));
+    REQUIRE_FALSE(got.ok());
+    CHECK(got.status().message().find(c.message) != std::string::npos);
+  }
+}
 }  // namespace
 }  // namespace regdigest

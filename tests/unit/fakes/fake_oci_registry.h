@@ -1,5 +1,5 @@
-// FakeOciRegistry: an in-memory registry at http://localhost:5000 for the
-// signature and referrers tests: manifests by tag and digest, blobs, and any
+// FakeOciRegistry: an in-memory registry at https://localhost:5000 (loopback
+// registries are tried over https first) for the signature and referrers tests: manifests by tag and digest, blobs, and any
 // raw answer (status, headers, body) for an exact URL (referrers API pages).
 // Records every request (method and URL). Not thread-safe.
 #pragma once
@@ -15,7 +15,7 @@ namespace regdigest::testing {
 
 class FakeOciRegistry : public Transport {
  public:
-  static inline const std::string kBase = "http://localhost:5000/v2/";
+  static inline const std::string kBase = "https://localhost:5000/v2/";
 
   struct Answer {
     int status = 200;

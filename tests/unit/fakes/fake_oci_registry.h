@@ -1,7 +1,7 @@
 // FakeOciRegistry: an in-memory registry at https://localhost:5000 (loopback
-// registries are tried over https first) for the signature and referrers tests: manifests by tag and digest, blobs, and any
-// raw answer (status, headers, body) for an exact URL (referrers API pages).
-// Records every request (method and URL). Not thread-safe.
+// registries are tried over https first) for the signature and referrers tests: manifests by tag
+// and digest, blobs, and any raw answer (status, headers, body) for an exact URL (referrers API
+// pages). Records every request (method and URL). Not thread-safe.
 #pragma once
 
 #include <map>

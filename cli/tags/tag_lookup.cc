@@ -81,7 +81,7 @@ void ReadAll(RegistrySession& session, const Reference& repository, std::vector<
 
 Result<std::vector<std::string>> ListTags(RegistrySession& session, const Reference& repository,
                                           bool all) {
-  TagLister lister(session.transport(), session.config());
+  TagLister lister(session.transport(), session.config(), {}, session.client().schemes());
   Result<TagList> list = lister.List(repository);
   if (!list.ok()) return list.status();
   if (all) return std::move(list->tags);

@@ -64,6 +64,9 @@ class RegistryClient {
   // The base URL ("http://127.0.0.1:5000") requests to `endpoint` use now:
   // its scheme, or the one found to work for a loopback or insecure registry.
   std::string BaseUrl(const Endpoint& endpoint) const { return schemes_->BaseUrl(endpoint); }
+  // The run's scheme memory itself, for other listers of the same registries
+  // (client/registry/tag_lister.h). Thread-safe.
+  std::shared_ptr<EndpointSchemes> schemes() const { return schemes_; }
   // GET /v2/<path>/<suffix> (suffix may carry a query) through the same
   // endpoints and auth: the 200 answer with its headers, or the error with
   // http_status() set (e.g. for the referrers API, client/trust).

@@ -10,8 +10,11 @@
 namespace regdigest {
 
 TagLister::TagLister(std::shared_ptr<Transport> transport, ToolConfig config,
-                     TagListerOptions options)
-    : transport_(std::move(transport)), config_(std::move(config)), options_(options) {}
+                     TagListerOptions options, std::shared_ptr<EndpointSchemes> schemes)
+    : transport_(std::move(transport)),
+      config_(std::move(config)),
+      options_(options),
+      schemes_(schemes ? std::move(schemes) : std::make_shared<EndpointSchemes>()) {}
 
 Result<TagList> TagLister::List(const Reference& repository) {
   Result<std::vector<Endpoint>> endpoints = EndpointsFor(repository.domain(), config_);
@@ -20,16 +23,30 @@ Result<TagList> TagLister::List(const Reference& repository) {
   const std::string what = repository.Name() + " tags/list";
   TagCollector collector(options_.max_pages);
   TagList list;
-  std::string url = FirstTagPageUrl(endpoint.BaseUrl(), repository.path(), options_.page_size);
+  std::string url;
+  bool first = true;
   bool after_last = false;  // the page was asked for with ?last= (no link named it)
   while (true) {
     HttpRequest request;
     request.method = "GET";
-    request.url = url;
     request.headers.Set("Accept", "application/json");
     request.auth.registry = repository.domain();
     request.auth.scope = PullScope(repository.path());
-    Result<HttpResponse> response = transport_->RoundTrip(request);
+    Result<HttpResponse> response = Status(StatusCode::kInternal, "tags/list: no request sent");
+    if (first) {
+      // The first page finds (or reuses) the scheme a loopback or insecure
+      // registry speaks; later pages follow links or ?last= on that base.
+      first = false;
+      response = schemes_->RoundTrip(endpoint, [&](const std::string& base_url, bool probe) {
+        url = FirstTagPageUrl(base_url, repository.path(), options_.page_size);
+        request.url = url;
+        request.max_attempts = probe ? 1 : 0;
+        return transport_->RoundTrip(request);
+      });
+    } else {
+      request.url = url;
+      response = transport_->RoundTrip(request);
+    }
     if (!response.ok()) return response.status().WithContext(what);
     if (response->status != 200) {
       return RegistryErrorStatus(response->status, response->body, what);
@@ -72,7 +89,7 @@ Result<TagList> TagLister::List(const Reference& repository) {
       break;
     }
     after_last = true;
-    url = TagPageAfter(endpoint.BaseUrl(), repository.path(), options_.page_size,
+    url = TagPageAfter(schemes_->BaseUrl(endpoint), repository.path(), options_.page_size,
                        collector.last_tag());
   }
   list.pages = collector.pages();

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "client/http/http.h"
+#include "client/registry/endpoint_schemes.h"
 #include "common/base/status.h"
 #include "common/image/reference.h"
 #include "common/registry/tag_list.h"
@@ -33,7 +34,11 @@ struct TagListerOptions {
 
 class TagLister {
  public:
-  TagLister(std::shared_ptr<Transport> transport, ToolConfig config, TagListerOptions options = {});
+  // `schemes`: the run's memory of which scheme each loopback or insecure
+  // registry speaks (RegistryClient::schemes()), so the list and the HEADs
+  // agree; a fresh one when not given.
+  TagLister(std::shared_ptr<Transport> transport, ToolConfig config, TagListerOptions options = {},
+            std::shared_ptr<EndpointSchemes> schemes = nullptr);
 
   // The tags of `repository` (its domain and path; a tag or digest is
   // ignored), from the registry itself (mirrors are for pulls and are not
@@ -46,6 +51,7 @@ class TagLister {
   std::shared_ptr<Transport> transport_;
   ToolConfig config_;
   TagListerOptions options_;
+  std::shared_ptr<EndpointSchemes> schemes_;
 };
 
 }  // namespace regdigest

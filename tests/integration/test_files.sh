@@ -111,7 +111,7 @@ rd_assert_rc "--config DIR: not ignored, exit 3" 3
 rd_assert_contains "--config DIR: names it" "$RD_ERR" "cannot read adir: Is a directory"
 rd_rd record --db adir "$v1"
 rd_assert_rc "--db DIR: exit 2" 2
-rd_assert_contains "--db DIR: names it" "$RD_ERR" "--db adir: is a directory"
+rd_assert_contains "--db DIR: names it" "$RD_ERR" "adir is a directory"
 
 # --- the default regdigest.lock is a lock file, never a list ---
 mkdir -p conflict

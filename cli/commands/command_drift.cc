@@ -3,6 +3,7 @@
 // digest was first observed, from the history database. No network access.
 #include <iostream>
 #include <map>
+#include <optional>
 
 #include "cli/commands/commands.h"
 #include "cli/inputs/history_options.h"
@@ -35,6 +36,18 @@ Result<WallTime> WindowStart(const std::string& since, WallTime now) {
                     Quoted(since));
 }
 
+// "signed" / "unsigned" when the newest observation of `reference` at
+// `digest` was checked by `record --key`; "" otherwise.
+std::string SignatureNote(const std::vector<Observation>& observations,
+                          const std::string& reference, const std::string& digest) {
+  std::optional<bool> verified;
+  for (const Observation& o : observations) {  // oldest first within a reference
+    if (o.reference == reference && o.digest == digest) verified = o.signature_verified;
+  }
+  if (!verified) return "";
+  return *verified ? "signed" : "unsigned";
+}
+
 // Drifted rows for the changes, oldest first; with `all`, then an ok row for
 // every other reference observed in the window, with its latest digest.
 CheckReport DriftReport(const std::vector<Observation>& observations, std::int64_t since,
@@ -45,8 +58,9 @@ CheckReport DriftReport(const std::vector<Observation>& observations, std::int64
   for (const DigestChange& change : FindChanges(observations, since)) {
     changed[change.reference] = change.new_digest;
     report.rows.push_back(CheckRow{change.reference, change.old_digest, change.new_digest,
-                                   CheckState::kDrifted, "", "", 0,
-                                   FormatRfc3339(FromUnixSeconds(change.changed_at))});
+                                   CheckState::kDrifted,
+                                   SignatureNote(observations, change.reference, change.new_digest),
+                                   "", 0, FormatRfc3339(FromUnixSeconds(change.changed_at))});
   }
   if (!all) return report;
   std::map<std::string, std::string> latest;  // reference -> digest, observed in the window
@@ -57,7 +71,8 @@ CheckReport DriftReport(const std::vector<Observation>& observations, std::int64
   }
   for (const auto& [reference, digest] : latest) {
     if (changed.count(reference) == 0) {
-      report.rows.push_back(CheckRow{reference, digest, digest, CheckState::kOk, "", "", 0, ""});
+      report.rows.push_back(CheckRow{reference, digest, digest, CheckState::kOk,
+                                     SignatureNote(observations, reference, digest), "", 0, ""});
     }
   }
   return report;

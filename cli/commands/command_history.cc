@@ -5,6 +5,7 @@
 #include <iostream>
 #include <limits>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 
 #include "cli/commands/commands.h"
@@ -34,7 +35,29 @@ std::string Plural(std::size_t n, const char* word) {
   return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
 }
 
-std::string TimelineText(const Timeline& timeline, std::size_t observations) {
+// Whether the newest observation of `period` had its signature verified
+// (`record --key`); null when it was not checked.
+std::optional<bool> PeriodSignature(const TimelinePeriod& period,
+                                    const std::vector<Observation>& observations) {
+  std::optional<bool> verified;
+  std::int64_t newest = std::numeric_limits<std::int64_t>::min();
+  for (const Observation& o : observations) {
+    if (o.digest == period.digest && o.observed_at >= period.first_seen &&
+        o.observed_at <= period.last_seen && o.observed_at >= newest) {
+      newest = o.observed_at;
+      verified = o.signature_verified;
+    }
+  }
+  return verified;
+}
+
+std::string SignatureMark(const std::optional<bool>& verified) {
+  if (!verified) return "";
+  return *verified ? "signed" : "unsigned";
+}
+
+std::string TimelineText(const Timeline& timeline, const std::vector<Observation>& all) {
+  const std::size_t observations = all.size();
   std::ostringstream out;
   out << DisplayText(timeline.reference) << ": " << Plural(timeline.periods.size(), "digest")
       << ", " << Plural(timeline.Changes(), "change") << ", " << Plural(observations, "observation")
@@ -48,9 +71,10 @@ std::string TimelineText(const Timeline& timeline, std::size_t observations) {
         << "FIRST SEEN" << std::setw(22) << "LAST SEEN"
         << "SEEN\n";
     for (const TimelinePeriod& period : timeline.periods) {
+      const std::string mark = SignatureMark(PeriodSignature(period, all));
       out << PadRight(ColumnText(period.digest), width + 2) << std::setw(22)
           << Time(period.first_seen) << std::setw(22) << Time(period.last_seen)
-          << period.observations << "\n";
+          << period.observations << (mark.empty() ? "" : "  " + mark) << "\n";
     }
   }
   if (timeline.last_failure) {
@@ -65,14 +89,18 @@ std::string TimelineText(const Timeline& timeline, std::size_t observations) {
   return out.str();
 }
 
-std::string TimelineJson(const Timeline& timeline, std::size_t observations) {
+std::string TimelineJson(const Timeline& timeline, const std::vector<Observation>& all) {
+  const std::size_t observations = all.size();
   nlohmann::ordered_json periods = nlohmann::ordered_json::array();
   for (const TimelinePeriod& period : timeline.periods) {
-    periods.push_back({{"digest", period.digest},
-                       {"mediaType", period.media_type},
-                       {"firstSeen", Time(period.first_seen)},
-                       {"lastSeen", Time(period.last_seen)},
-                       {"observations", period.observations}});
+    const std::optional<bool> verified = PeriodSignature(period, all);
+    periods.push_back(
+        {{"digest", period.digest},
+         {"mediaType", period.media_type},
+         {"firstSeen", Time(period.first_seen)},
+         {"lastSeen", Time(period.last_seen)},
+         {"observations", period.observations},
+         {"signatureVerified", verified ? nlohmann::ordered_json(*verified) : nullptr}});
   }
   nlohmann::ordered_json json = {{"reference", timeline.reference},
                                  {"observations", observations},
@@ -172,10 +200,10 @@ int RunHistory(const HistoryOptions& options) {
   const Timeline timeline = BuildTimeline(reference, *observations);
   switch (options.format) {
     case ReportFormat::kText:
-      std::cout << TimelineText(timeline, observations->size());
+      std::cout << TimelineText(timeline, *observations);
       break;
     case ReportFormat::kJson:
-      std::cout << TimelineJson(timeline, observations->size());
+      std::cout << TimelineJson(timeline, *observations);
       break;
     case ReportFormat::kJunit:
     case ReportFormat::kGithub:

@@ -2,6 +2,8 @@
 // each reference with one HEAD request and stores one observation per
 // reference in the history database (client/history/history_store.h), failures included
 // with the registry's answer, so `history` and `drift` can tell when a tag moved.
+// With --key, each digest resolved is also verified (client/trust) and the
+// observation stores whether a signature by one of the keys was found.
 #include <iostream>
 #include <set>
 
@@ -9,10 +11,12 @@
 #include "cli/commands/commands.h"
 #include "cli/inputs/history_options.h"
 #include "cli/inputs/reference_inputs.h"
+#include "cli/lock/signing_keys.h"
 #include "cli/output/exit_status.h"
 #include "cli/tags/tag_lookup.h"
 #include "client/history/history_store.h"
 #include "client/sys/file_io.h"
+#include "client/trust/image_verifier.h"
 #include "common/base/display_text.h"
 #include "common/drift/lock_file.h"
 #include "common/pin/image_references.h"
@@ -27,6 +31,7 @@ struct RecordOptions {
   std::string db;
   int concurrency = 0;    // 0: the config's
   bool all_tags = false;  // --all-tags: REF... are repositories (cli/tags/tag_lookup.h)
+  KeyOptions keys;        // --key: store whether each digest is signed
 };
 
 Result<std::string> ReadWholeFile(const std::string& path) {
@@ -97,6 +102,39 @@ Observation ObservationOf(const Reference& reference, const Result<ManifestDescr
   return observation;
 }
 
+// record --key: verifies every resolved digest (per-registry concurrency, as
+// lock --key) and stores the answer; a verification that could not decide
+// leaves the observation's flag null and is reported. Returns the exit status.
+int VerifyObservations(RegistrySession& session, const VerifyPolicy& policy,
+                       const std::vector<Reference>& references,
+                       const std::vector<Result<ManifestDescriptor>>& results,
+                       std::vector<Observation>& observations) {
+  std::vector<const Reference*> to_verify;
+  for (std::size_t i = 0; i < references.size(); ++i) {
+    to_verify.push_back(results[i].ok() ? &references[i] : nullptr);
+  }
+  std::vector<Status> errors(references.size());
+  session.ForEachByRegistry(to_verify, [&](std::size_t i) {
+    Result<ImageVerification> verified =
+        VerifyImage(session.client(), references[i], results[i]->digest, policy);
+    if (verified.ok()) {
+      observations[i].signature_verified = verified->verified;
+    } else {
+      errors[i] = verified.status();
+    }
+  });
+  int exit_status = kExitOk;
+  for (std::size_t i = 0; i < references.size(); ++i) {
+    if (!errors[i].ok()) {
+      PrintError(references[i].String() + ": signature not checked: " + errors[i].ToString());
+      exit_status = WorseExitStatus(exit_status, kExitFailure);
+    } else if (observations[i].signature_verified == false) {
+      exit_status = WorseExitStatus(exit_status, kExitDrift);
+    }
+  }
+  return exit_status;
+}
+
 int RunRecord(const GlobalOptions& globals, const RecordOptions& options) {
   if (options.inputs.empty() && options.file.empty() && options.from.empty()) {
     PrintError("record needs references (REF..., --file F or --from FILE...)");
@@ -125,6 +163,11 @@ int RunRecord(const GlobalOptions& globals, const RecordOptions& options) {
     if (seen.insert(reference.String()).second) references.push_back(std::move(reference));
   }
   if (references.empty()) return exit_status;
+  Result<std::optional<VerifyPolicy>> policy = PolicyFromKeyOptions(options.keys);
+  if (!policy.ok()) {
+    PrintError(policy.status().message());
+    return kExitUsage;
+  }
 
   // The database first: a file that is not ours fails before any request.
   Result<std::unique_ptr<HistoryStore>> db = OpenHistory(options.db, HistoryMode::kReadWrite);
@@ -153,8 +196,16 @@ int RunRecord(const GlobalOptions& globals, const RecordOptions& options) {
   std::size_t failed = 0;
   for (std::size_t i = 0; i < references.size(); ++i) {
     observations.push_back(ObservationOf(references[i], results[i], now));
+  }
+  if (policy->has_value()) {
+    exit_status = WorseExitStatus(
+        exit_status, VerifyObservations(**session, **policy, references, results, observations));
+  }
+  for (std::size_t i = 0; i < references.size(); ++i) {
     if (results[i].ok()) {
-      std::cout << references[i].String() << " " << results[i]->digest.String() << "\n";
+      const std::optional<bool>& signed_flag = observations[i].signature_verified;
+      std::cout << references[i].String() << " " << results[i]->digest.String()
+                << (signed_flag ? (*signed_flag ? " signed" : " unsigned") : "") << "\n";
     } else {
       ++failed;
       PrintError(results[i].status().ToString());
@@ -195,11 +246,18 @@ void AddRecordCommand(CLI::App& app, const GlobalOptions& globals, CommandRunner
                     "REF... are repositories: record every tag of each (tags/list; "
                     "digest-named tags such as sha256-<hex>.sig skipped)");
   AddHistoryDbOption(*command, options->db);
+  AddKeyOptions(*command, options->keys,
+                "With --key, each digest resolved is verified and the observation stores "
+                "whether one of the keys signed it (without --key: not checked).");
   command->footer(
-      std::string("Prints \"REFERENCE DIGEST\" for each reference resolved.\n") + kHistoryDbFooter +
-      "\nExit status: 0 every reference resolved and recorded; 2 usage error or an invalid "
-      "reference (the others are still recorded); 3 a reference could not be resolved (its "
-      "failure is still recorded), a --file lock file or a --from file does not parse, or the "
+      std::string("Prints \"REFERENCE DIGEST\" for each reference resolved (with --key, followed "
+                  "by \"signed\" or \"unsigned\").\n") +
+      kHistoryDbFooter +
+      "\nExit status: 0 every reference resolved and recorded; 1 with --key, a digest no key "
+      "verifies (still recorded, as unsigned); 2 usage error, an invalid reference (the others "
+      "are still recorded) or an unreadable key file; 3 a reference could not be resolved or "
+      "verified (its failure is still recorded), a --file lock file or a --from file does not "
+      "parse, or the "
       "database could not be used.");
   command->callback([options, &globals, &run] {
     run = [options, &globals] { return RunRecord(globals, *options); };

@@ -9,7 +9,10 @@ void AddKeyOptions(CLI::App& command, KeyOptions& options, const std::string& wh
   command
       .add_option("--key", options.keys,
                   "PEM public key (ECDSA P-256/384/521, RSA, Ed25519); repeatable. " + what)
-      ->type_name("FILE");
+      ->type_name("FILE")
+      ->allow_extra_args(false)  // one FILE per occurrence: never a following reference
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   command
       .add_option("--rekor-key", options.rekor_key,
                   "Rekor's PEM public key: verify the transparency-log entry of each "

@@ -12,7 +12,8 @@
 # - request counts through tests/servers/counting_proxy.py;
 # - exit statuses 0/1/2/3 and the JSON shape;
 # - lock --key (nothing written when unverified), check --key (`signed`
-#   drift, `unsigned` after unsigned content is pushed to the tag), pin --key.
+#   drift, `unsigned` after unsigned content is pushed to the tag), pin --key,
+#   record --key (history shows signatureVerified true/false).
 # Skips (77) only when node or the sigstore packages are missing (CI=true
 # makes that a failure; scripts/setup installs them).
 set -euo pipefail
@@ -223,5 +224,22 @@ printf 'FROM %s/app:rsa-2048\n' "$REG_HOST" >Dockerfile
 rd_rd pin --key "$KEYS/rsa-2048.pub" Dockerfile
 rd_assert_rc "pin --key, signed: exit 0" 0
 rd_assert_contains "pin --key, signed: pinned" "$(cat Dockerfile)" "app:rsa-2048@sha256:"
+
+# --- record --key: the history stores whether the digest is signed ----------
+db="$work/history.db"
+rd_rd record "$REG_HOST/app:rsa-2048" "$REG_HOST/app:unsigned" --key "$KEYS/rsa-2048.pub" --db "$db"
+rd_assert_rc "record --key with an unsigned image: exit 1 (still recorded)" 1
+rd_assert_match "record --key: the signed one is marked" "app:rsa-2048 sha256:[0-9a-f]+ signed" "$RD_OUT"
+rd_assert_match "record --key: the unsigned one is marked" "app:unsigned sha256:[0-9a-f]+ unsigned" "$RD_OUT"
+rd_rd history "$REG_HOST/app:rsa-2048" -o json --db "$db"
+rd_assert_eq "history: signed image has signatureVerified true" "true" \
+  "$(jq -r '.timeline[0].signatureVerified' <<<"$RD_OUT")"
+rd_rd history "$REG_HOST/app:unsigned" -o json --db "$db"
+rd_assert_eq "history: unsigned image has signatureVerified false" "false" \
+  "$(jq -r '.timeline[0].signatureVerified' <<<"$RD_OUT")"
+rd_rd record "$REG_HOST/app:unsigned" --db "$db"
+rd_rd history "$REG_HOST/app:unsigned" -o json --db "$db"
+rd_assert_eq "history: record without --key stores null" "null" \
+  "$(jq -r '.timeline[0].signatureVerified' <<<"$RD_OUT")"
 
 rd_finish

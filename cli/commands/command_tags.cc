@@ -206,14 +206,12 @@ void AddTagsCommand(CLI::App& app, const GlobalOptions& globals, CommandRunner& 
   command->add_flag("--all", options->all,
                     "Also list digest-named tags (sha256-<hex>, .sig, .att, .sbom)");
   command->add_flag("--digests", options->digests, "Print TAG DIGEST, one HEAD per tag");
-  command->add_option("--digest", options->digest,
-                      "Find the tags that point at D: an index or manifest digest, a platform "
-                      "manifest digest, a config digest or an image ID (12+ hex digits)");
   command
-      ->add_option("--concurrency", options->concurrency,
-                   "Requests in flight at once per registry (1-64; default: the config "
-                   "file's \"concurrency\", else 8)")
-      ->check(CLI::Range(1, kMaxConcurrency));
+      ->add_option("--digest", options->digest,
+                   "Find the tags that point at D: an index or manifest digest, a platform "
+                   "manifest digest, a config digest or an image ID (12+ hex digits)")
+      ->type_name("DIGEST");
+  AddConcurrencyOption(*command, options->concurrency);
   command->add_flag("-q,--quiet", options->quiet, "No progress line on stderr");
   AddOutputOption(*command, options->format);
   command->footer(

@@ -74,6 +74,18 @@ rd_assert_eq "history -o json: first seen of the newest is its last seen" "true"
 rd_rd history --db "$db" "$stable"
 rd_assert_rc "history of a tag that never moved: exit 0" 0
 rd_assert_contains "history: one digest seen twice" "$RD_OUT" "$stable: 0 changes between 1 distinct digest, 2 observations"
+# A -> B -> A: two changes between two distinct digests, and the header says both.
+back="$REG_HOST/team/back:v1"
+back_db="$RD_TMP/dbs/back.db"
+for seed in one two one; do
+  rd_push --repo team/back --tag v1 --kind oci --seed "$seed" >/dev/null
+  rd_rd record --db "$back_db" "$back"
+  rd_assert_rc "A -> B -> A: record after pushing $seed: exit 0" 0
+done
+rd_rd history --db "$back_db" "$back"
+rd_assert_rc "A -> B -> A: history exit 1" 1
+rd_assert_contains "A -> B -> A: header counts changes and distinct digests" "$RD_OUT" \
+  "$back: 2 changes between 2 distinct digests, 3 observations"
 rd_rd history --db "$db" team/app:v1
 rd_assert_rc "history of a reference never recorded: exit 3" 3
 rd_assert_contains "history of a reference never recorded: says so" "$RD_ERR" \

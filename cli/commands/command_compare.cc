@@ -8,6 +8,7 @@
 #include "cli/commands/commands.h"
 #include "cli/inputs/reference_inputs.h"
 #include "cli/output/compare_output.h"
+#include "cli/output/count_text.h"
 #include "cli/output/exit_status.h"
 #include "cli/output/json_output.h"
 #include "cli/tags/compare_find_tags.h"
@@ -259,7 +260,7 @@ int RunCompare(const GlobalOptions& globals, const CompareOptions& options) {
     const auto stale = std::count_if(jobs.begin(), jobs.end(), [](const CompareJob& j) {
       return j.error.ok() && j.comparison.status == CompareStatus::kStale;
     });
-    std::cout << jobs.size() << " tagged image(s) checked, " << stale << " stale\n";
+    std::cout << CountText(jobs.size(), "tagged image") << " checked, " << stale << " stale\n";
   }
   return exit_status;
 }

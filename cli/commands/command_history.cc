@@ -6,12 +6,14 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <sstream>
 
 #include "cli/commands/commands.h"
 #include "cli/inputs/history_options.h"
 #include "cli/inputs/history_transfer.h"
 #include "cli/output/check_report.h"
+#include "cli/output/count_text.h"
 #include "cli/output/exit_status.h"
 #include "client/history/history_store.h"
 #include "common/base/display_text.h"
@@ -31,8 +33,12 @@ struct HistoryOptions {
 
 std::string Time(std::int64_t unix_seconds) { return FormatRfc3339(FromUnixSeconds(unix_seconds)); }
 
-std::string Plural(std::size_t n, const char* word) {
-  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+// How many different digests the timeline's periods hold: A -> B -> A is
+// two changes between 2 distinct digests.
+std::size_t DistinctDigests(const Timeline& timeline) {
+  std::set<std::string> digests;
+  for (const TimelinePeriod& period : timeline.periods) digests.insert(period.digest);
+  return digests.size();
 }
 
 // Whether the newest observation of `period` had its signature verified
@@ -59,9 +65,9 @@ std::string SignatureMark(const std::optional<bool>& verified) {
 std::string TimelineText(const Timeline& timeline, const std::vector<Observation>& all) {
   const std::size_t observations = all.size();
   std::ostringstream out;
-  out << DisplayText(timeline.reference) << ": " << Plural(timeline.periods.size(), "digest")
-      << ", " << Plural(timeline.Changes(), "change") << ", " << Plural(observations, "observation")
-      << "\n";
+  out << DisplayText(timeline.reference) << ": " << CountText(timeline.Changes(), "change")
+      << " between " << CountText(DistinctDigests(timeline), "distinct digest") << ", "
+      << CountText(observations, "observation") << "\n";
   if (!timeline.periods.empty()) {
     std::size_t width = 6;
     for (const TimelinePeriod& period : timeline.periods) {
@@ -78,7 +84,7 @@ std::string TimelineText(const Timeline& timeline, const std::vector<Observation
     }
   }
   if (timeline.last_failure) {
-    out << Plural(timeline.failed_observations, "failed observation") << ", the last at "
+    out << CountText(timeline.failed_observations, "failed observation") << ", the last at "
         << Time(timeline.last_failure->observed_at) << ": "
         << DisplayText(timeline.last_failure->status);
     if (!timeline.last_failure->message.empty()) {
@@ -156,7 +162,7 @@ int RunTransfer(const HistoryOptions& options) {
       PrintError("export failed: " + count.status().message());
       return ExitStatusFor(count.status().code());
     }
-    std::cerr << "exported " << Plural(*count, "observation") << " from " << name << "\n";
+    std::cerr << "exported " << CountText(*count, "observation") << " from " << name << "\n";
     return kExitOk;
   }
   Result<HistoryImportCounts> counts = ImportHistory(**db, options.import_file, std::cin);
@@ -164,7 +170,7 @@ int RunTransfer(const HistoryOptions& options) {
     PrintError("nothing imported: " + counts.status().message());
     return ExitStatusFor(counts.status().code());
   }
-  std::cerr << "imported " << Plural(counts->added, "observation") << " into " << name << " ("
+  std::cerr << "imported " << CountText(counts->added, "observation") << " into " << name << " ("
             << counts->already_present << " already there)\n";
   return kExitOk;
 }

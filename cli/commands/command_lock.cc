@@ -14,6 +14,7 @@
 #include "cli/lock/lock_resolution.h"
 #include "cli/lock/lock_targets.h"
 #include "cli/lock/signing_keys.h"
+#include "cli/output/count_text.h"
 #include "cli/output/exit_status.h"
 #include "cli/output/json_output.h"
 #include "client/registry/image_describer.h"
@@ -171,7 +172,7 @@ int RunLock(const GlobalOptions& globals, const LockOptions& options) {
   }
   if (failed > 0) {
     PrintError(options.file + " not written: " + std::to_string(failed) + " of " +
-               std::to_string(targets.size()) + " references could not be " +
+               CountText(targets.size(), "reference") + " could not be " +
                (policy->has_value() ? "resolved and verified" : "resolved"));
     // Only unverified entries: 1, as `verify` says; anything else that failed: 3.
     return exit_status == kExitDrift ? kExitDrift : WorseExitStatus(exit_status, kExitFailure);

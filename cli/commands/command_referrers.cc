@@ -7,6 +7,7 @@
 
 #include "cli/app/registry_session.h"
 #include "cli/commands/commands.h"
+#include "cli/output/count_text.h"
 #include "cli/output/exit_status.h"
 #include "cli/output/json_output.h"
 #include "client/trust/attachments.h"
@@ -44,8 +45,8 @@ void PrintTree(const Reference& reference, const Digest& digest, const Attachmen
     std::cout << (last ? "└── " : "├── ") << "cosign ." << CosignTagKind(tag) << "  " << tag.tag
               << "\n";
     std::cout << (last ? "    " : "│   ") << "└── " << tag.digest.String() << "  ("
-              << (tag.is_index ? std::to_string(tag.index_entries) + " index entries"
-                               : std::to_string(tag.layers.size()) + " layers")
+              << (tag.is_index ? CountText(tag.index_entries, "index entry", "index entries")
+                               : CountText(tag.layers.size(), "layer"))
               << ")\n";
   }
   for (const auto& [type, referrers] : by_type) {

@@ -10,6 +10,7 @@
 
 #include "cli/app/registry_session.h"
 #include "cli/commands/commands.h"
+#include "cli/output/count_text.h"
 #include "cli/output/exit_status.h"
 #include "cli/output/json_output.h"
 #include "cli/output/progress_line.h"
@@ -147,7 +148,7 @@ int PrintLookup(RegistrySession& session, const Reference& repository,
     exit_status = kExitUsage;
   } else if (lookup.matches.empty() && options.format != OutputFormat::kJson) {
     PrintError("no tag of " + repository.Name() + " points at " + DisplayText(options.digest) +
-               " (" + std::to_string(tags.size()) + " tags)");
+               " (" + CountText(tags.size(), "tag") + ")");
   }
   if (!lookup.failures.empty()) exit_status = kExitFailure;
   return exit_status;

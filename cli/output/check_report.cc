@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "cli/output/count_text.h"
 #include "common/base/display_text.h"
 
 namespace regdigest {
@@ -159,10 +160,9 @@ std::string RenderReportText(const CheckReport& report) {
   }
   const CheckCounts counts = CountStates(report);
   out << report.rows.size() << " checked: " << counts.ok << " ok, " << counts.drifted
-      << " drifted, " << counts.missing << " missing";
-  if (counts.unpinned > 0) out << ", " << counts.unpinned << " unpinned";
+      << " drifted, " << counts.missing << " missing, " << counts.unpinned << " unpinned";
   if (counts.signatures_checked) out << ", " << counts.not_signed << " unsigned";
-  out << ", " << counts.errors << " errors\n";
+  out << ", " << CountText(counts.errors, "error") << "\n";
   return out.str();
 }
 
@@ -254,7 +254,7 @@ std::string RenderReportGithub(const CheckReport& report) {
   const CheckCounts counts = CountStates(report);
   out << report.rows.size() << " checked: " << counts.ok << " ok, " << counts.drifted
       << " drifted, " << counts.missing << " missing, " << counts.unpinned << " unpinned, "
-      << counts.errors << " errors\n";
+      << CountText(counts.errors, "error") << "\n";
   return out.str();
 }
 

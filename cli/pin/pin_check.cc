@@ -16,9 +16,12 @@ struct PendingRow {
 };
 
 // The exit status the report calls for: errors 3, any other failure 1.
-int ExitStatusOf(const CheckReport& report) {
+// `platform_errors` of the error rows are a tag without the asked platform:
+// not found, exit 1 as in resolve; any other error is exit 3.
+int ExitStatusOf(const CheckReport& report, std::size_t platform_errors) {
   const CheckCounts counts = CountStates(report);
-  if (counts.errors > 0) return kExitFailure;
+  if (counts.errors > platform_errors) return kExitFailure;
+  if (platform_errors > 0) return kExitDrift;
   return counts.AllOk() ? kExitOk : kExitDrift;
 }
 
@@ -76,9 +79,11 @@ int RunPinCheck(const GlobalOptions& globals, const PinOptions& options) {
   }
 
   std::vector<Reference> references;
+  std::vector<bool> platform_missing;
+  std::size_t platform_errors = 0;
   for (const PendingRow& p : pending) references.push_back(p.tag);
   Result<std::vector<Result<Digest>>> digests =
-      ResolveCurrentDigests(globals, references, platform, options.concurrency);
+      ResolveCurrentDigests(globals, references, platform, options.concurrency, &platform_missing);
   if (!digests.ok()) {
     PrintError(digests.status().ToString());
     return ExitStatusFor(digests.status().code());
@@ -92,6 +97,12 @@ int RunPinCheck(const GlobalOptions& globals, const PinOptions& options) {
       if (!current.ok()) row.message = current.status().ToString();
     } else if (current.ok()) {
       row.state = row.current == row.expected ? CheckState::kOk : CheckState::kDrifted;
+    } else if (platform_missing[i]) {
+      // The tag is there without this platform: an error row, not "missing".
+      row.state = CheckState::kError;
+      ++platform_errors;
+      row.message = "platform " + platform->String() +
+                    " not found in the index: " + current.status().message();
     } else if (current.status().code() == StatusCode::kNotFound) {
       row.state = CheckState::kMissing;
       row.message = current.status().message();
@@ -101,7 +112,7 @@ int RunPinCheck(const GlobalOptions& globals, const PinOptions& options) {
     }
   }
   std::cout << RenderReport(report, options.format);
-  return ExitStatusOf(report);
+  return ExitStatusOf(report, platform_errors);
 }
 
 }  // namespace regdigest

@@ -67,7 +67,8 @@ Result<Reference> ParseWrittenReference(const PinFile& file, const ImageOccurren
 Result<std::vector<Result<Digest>>> ResolveCurrentDigests(const GlobalOptions& globals,
                                                           const std::vector<Reference>& references,
                                                           const std::optional<Platform>& platform,
-                                                          int concurrency) {
+                                                          int concurrency,
+                                                          std::vector<bool>* platform_missing) {
   // Each distinct reference once; `slot[i]` is the unique index of references[i].
   std::vector<Reference> unique;
   std::vector<std::size_t> slot;
@@ -83,6 +84,7 @@ Result<std::vector<Result<Digest>>> ResolveCurrentDigests(const GlobalOptions& g
   if (!session.ok()) return session.status();
   const std::vector<Result<ManifestDescriptor>> heads = (*session)->ResolveAll(unique);
   std::vector<Result<Digest>> current;
+  std::vector<bool> no_platform(unique.size(), false);
   for (const Result<ManifestDescriptor>& head : heads) {
     current.push_back(head.ok() ? Result<Digest>(head->digest) : Result<Digest>(head.status()));
   }
@@ -97,15 +99,18 @@ Result<std::vector<Result<Digest>>> ResolveCurrentDigests(const GlobalOptions& g
           describer.SelectPlatformManifest(unique[i], *current[i], *platform);
       if (selected.ok()) {
         current[i] = selected->digest;
-      } else if (selected.status().code() == StatusCode::kNotFound) {
-        // The tag exists; the platform does not: not a "missing" tag.
-        current[i] = Status(StatusCode::kInvalidArgument, selected.status().message());
       } else {
+        // Not found, as in resolve; the tag exists, so it is no "missing" tag.
+        no_platform[i] = selected.status().code() == StatusCode::kNotFound;
         current[i] = selected.status();
       }
     });
   }
-  for (std::size_t i : slot) digests.push_back(current[i]);
+  if (platform_missing != nullptr) platform_missing->clear();
+  for (std::size_t i : slot) {
+    digests.push_back(current[i]);
+    if (platform_missing != nullptr) platform_missing->push_back(no_platform[i]);
+  }
   return digests;
 }
 

@@ -60,9 +60,12 @@ Result<Reference> ParseWrittenReference(const PinFile& file, const ImageOccurren
 // (identical references once); with `platform`, that platform's manifest
 // digest (ImageDescriber::SelectPlatformManifest). One result per reference,
 // in order; the outer error is a failure to set up the registry access.
-Result<std::vector<Result<Digest>>> ResolveCurrentDigests(const GlobalOptions& globals,
-                                                          const std::vector<Reference>& references,
-                                                          const std::optional<Platform>& platform,
-                                                          int concurrency);
+// A tag that exists without `platform` is kNotFound ("no linux/s390x image
+// in ...") as in resolve, and `platform_missing` (when given) marks it, so
+// that pin --check can tell it from a missing tag.
+Result<std::vector<Result<Digest>>> ResolveCurrentDigests(
+    const GlobalOptions& globals, const std::vector<Reference>& references,
+    const std::optional<Platform>& platform, int concurrency,
+    std::vector<bool>* platform_missing = nullptr);
 
 }  // namespace regdigest

@@ -44,7 +44,11 @@ CurlMultiLoop::CurlMultiLoop()
         return curl_multi_poll(multi, nullptr, 0, timeout_ms, nullptr);
       }) {}
 
-CurlMultiLoop::CurlMultiLoop(PollFunction poll) : poll_(std::move(poll)) {
+CurlMultiLoop::CurlMultiLoop(PollFunction poll, ThreadStarter start)
+    : poll_(std::move(poll)), start_(std::move(start)) {
+  if (!start_) {
+    start_ = [](std::function<void()> run) { return std::thread(std::move(run)); };
+  }
   EnsureCurlGlobalInit();
   multi_ = curl_multi_init();
   if (multi_ != nullptr) {
@@ -69,15 +73,18 @@ CURLcode CurlMultiLoop::Perform(CURL* easy) {
   // Without a multi handle or a thread, each transfer runs on its caller's
   // thread: still correct, only without the shared connection cache.
   if (multi_ == nullptr) return curl_easy_perform(easy);
-  try {
-    std::call_once(started_, [this] { thread_ = std::thread(&CurlMultiLoop::Run, this); });
-  } catch (const std::system_error&) {
-    return curl_easy_perform(easy);
-  }
   Transfer transfer;
   transfer.easy = easy;
   {
     std::lock_guard<std::mutex> lock(mutex_);
+    if (!started_) {
+      started_ = true;
+      try {
+        thread_ = start_([this] { Run(); });
+      } catch (const std::system_error&) {
+        broken_ = true;  // no loop thread: every transfer runs on its caller's
+      }
+    }
     if (broken_) {
       // The loop thread has ended: run on this thread (no shared connections).
       transfer.done = true;

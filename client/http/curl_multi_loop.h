@@ -20,8 +20,13 @@ class CurlMultiLoop {
   // timeout_ms, nullptr) unless a test injects a failure.
   using PollFunction = std::function<CURLMcode(CURLM* multi, int timeout_ms)>;
 
+  // How the loop thread is started: std::thread unless a test injects a
+  // failure (std::thread throws std::system_error when the system cannot
+  // start one).
+  using ThreadStarter = std::function<std::thread(std::function<void()> run)>;
+
   CurlMultiLoop();
-  explicit CurlMultiLoop(PollFunction poll);
+  explicit CurlMultiLoop(PollFunction poll, ThreadStarter start = nullptr);
   // Stops and joins the loop thread. No Perform may be running.
   ~CurlMultiLoop();
   CurlMultiLoop(const CurlMultiLoop&) = delete;
@@ -34,7 +39,10 @@ class CurlMultiLoop {
   // (curl_multi_perform or curl_multi_poll reports an error), every transfer
   // queued or in flight gets an error (CURLE_OUT_OF_MEMORY or
   // CURLE_FAILED_INIT), the loop thread ends rather than spin, and later
-  // transfers run on their caller's thread (curl_easy_perform).
+  // transfers run on their caller's thread (curl_easy_perform). If the loop
+  // thread cannot be started (std::system_error), the loop is marked broken
+  // at once and every transfer runs on its caller's thread: slower to set up
+  // connections, but the request still gets its real answer.
   CURLcode Perform(CURL* easy);
 
  private:
@@ -45,11 +53,12 @@ class CurlMultiLoop {
 
   CURLM* multi_ = nullptr;
   PollFunction poll_;
-  std::mutex mutex_;              // guards queued_, stopping_, broken_ and each Transfer's `done`
+  ThreadStarter start_;
+  std::mutex mutex_;  // guards queued_, stopping_, broken_, started_, thread_ and each `done`
   std::deque<Transfer*> queued_;  // waiting to be added by the loop thread
   bool stopping_ = false;
-  bool broken_ = false;  // the loop thread ended on a multi handle error
-  std::once_flag started_;
+  bool broken_ = false;   // the loop thread ended on a multi handle error
+  bool started_ = false;  // the first Perform tried to start the thread
   std::thread thread_;
 };
 

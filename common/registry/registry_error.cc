@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "common/base/display_text.h"
 #include "common/registry/retry_policy.h"
 
 namespace regdigest {
@@ -18,21 +19,20 @@ struct RegistryError {
   std::string detail;  // only when the detail is a plain string
 };
 
-// Printable, single-line, bounded text from a server.
+// Printable, single-line, bounded text from a server: C0 controls become
+// spaces, then C1 controls, bidi overrides and invalid UTF-8 are escaped and
+// the text is capped (DisplayText).
 std::string Clean(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    if (out.size() >= kMaxText) {
-      out += "...";
-      break;
-    }
+  std::string out(text);
+  for (char& c : out) {
     unsigned char u = static_cast<unsigned char>(c);
-    out += (u < 0x20 || u == 0x7f) ? ' ' : c;
+    if (u < 0x20 || u == 0x7f) c = ' ';
   }
   size_t end = out.find_last_not_of(' ');
   out.erase(end == std::string::npos ? 0 : end + 1);
   size_t begin = out.find_first_not_of(' ');
-  return begin == std::string::npos ? std::string() : out.substr(begin);
+  if (begin == std::string::npos) return "";
+  return DisplayText(std::string_view(out).substr(begin), kMaxText);
 }
 
 std::vector<RegistryError> ParseErrors(std::string_view body) {
@@ -101,10 +101,19 @@ StatusCode CodeFor(int http_status, const std::vector<RegistryError>& errors, bo
   }
 }
 
-// "manifest unknown (MANIFEST_UNKNOWN); ..." or "" for no errors.
+// How many registry errors are spelled out in one message.
+constexpr size_t kMaxJoinedErrors = 5;
+
+// "manifest unknown (MANIFEST_UNKNOWN); ..." or "" for no errors; after
+// kMaxJoinedErrors errors, "; and N more".
 std::string JoinErrors(const std::vector<RegistryError>& errors) {
   std::string text;
-  for (const RegistryError& e : errors) {
+  for (size_t i = 0; i < errors.size(); ++i) {
+    if (i == kMaxJoinedErrors) {
+      text += "; and " + std::to_string(errors.size() - i) + " more";
+      break;
+    }
+    const RegistryError& e = errors[i];
     if (!text.empty()) text += "; ";
     std::string part = e.message.empty() ? e.code : e.message;
     if (!e.detail.empty() && e.detail != e.message) part += ": " + e.detail;

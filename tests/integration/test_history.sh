@@ -58,7 +58,7 @@ rd_assert_contains "record after the move: the new digest" "$RD_OUT" "$app $d2"
 # --- history ---
 rd_rd history --db "$db" "$app"
 rd_assert_rc "history of a tag that moved: exit 1" 1
-rd_assert_contains "history: header" "$RD_OUT" "$app: 2 digests, 1 change, 2 observations"
+rd_assert_contains "history: header" "$RD_OUT" "$app: 1 change between 2 distinct digests, 2 observations"
 rd_assert_eq "history: digests newest first" "$d2 $d1" \
   "$(grep -oE 'sha256:[0-9a-f]{64}' <<<"$RD_OUT" | paste -sd' ')"
 rd_assert_match "history: first and last seen as RFC 3339" \
@@ -73,7 +73,19 @@ rd_assert_eq "history -o json: first seen of the newest is its last seen" "true"
   "$(jq -r '.timeline[0].firstSeen == .timeline[0].lastSeen' <<<"$RD_OUT")"
 rd_rd history --db "$db" "$stable"
 rd_assert_rc "history of a tag that never moved: exit 0" 0
-rd_assert_contains "history: one digest seen twice" "$RD_OUT" "$stable: 1 digest, 0 changes, 2 observations"
+rd_assert_contains "history: one digest seen twice" "$RD_OUT" "$stable: 0 changes between 1 distinct digest, 2 observations"
+# A -> B -> A: two changes between two distinct digests, and the header says both.
+back="$REG_HOST/team/back:v1"
+back_db="$RD_TMP/dbs/back.db"
+for seed in one two one; do
+  rd_push --repo team/back --tag v1 --kind oci --seed "$seed" >/dev/null
+  rd_rd record --db "$back_db" "$back"
+  rd_assert_rc "A -> B -> A: record after pushing $seed: exit 0" 0
+done
+rd_rd history --db "$back_db" "$back"
+rd_assert_rc "A -> B -> A: history exit 1" 1
+rd_assert_contains "A -> B -> A: header counts changes and distinct digests" "$RD_OUT" \
+  "$back: 2 changes between 2 distinct digests, 3 observations"
 rd_rd history --db "$db" team/app:v1
 rd_assert_rc "history of a reference never recorded: exit 3" 3
 rd_assert_contains "history of a reference never recorded: says so" "$RD_ERR" \
@@ -260,7 +272,7 @@ if [[ "$(id -u)" == 0 ]] && id nobody >/dev/null 2>&1 && command -v setpriv >/de
   chmod 0644 "$shared/history.db"
   rd_run as_nobody "$RD_BIN" history --db "$shared/history.db" "$app"
   rd_assert_rc "read-only reader: history exit 0" 0
-  rd_assert_contains "read-only reader: history shows the observation" "$RD_OUT" "$app: 1 digest"
+  rd_assert_contains "read-only reader: history shows the observation" "$RD_OUT" "$app: 0 changes between 1 distinct digest"
   rd_run as_nobody "$RD_BIN" drift --db "$shared/history.db" --since 1h
   rd_assert_rc "read-only reader: drift exit 0" 0
   rd_assert_eq "read-only reader: no -wal or -shm created" "history.db" "$(ls "$shared")"
@@ -290,7 +302,7 @@ done
 # --- REGDIGEST_DB selects the database when --db is not given ---
 REGDIGEST_DB="$db" rd_rd history "$app"
 rd_assert_rc "REGDIGEST_DB: history reads that database" 1
-rd_assert_contains "REGDIGEST_DB: the timeline" "$RD_OUT" "$app: 2 digests"
+rd_assert_contains "REGDIGEST_DB: the timeline" "$RD_OUT" "between 2 distinct digests"
 
 # --- default path: $XDG_DATA_HOME, else ~/.local/share ---
 XDG_DATA_HOME="$RD_TMP/xdg" rd_rd record "$stable"

@@ -43,7 +43,7 @@ REGDIGEST_DB="$PG_URL" rd_rd record "$app" "$stable"
 rd_assert_rc "record with REGDIGEST_DB: exit 0" 0
 rd_rd history --db "$PG_URL" "$app"
 rd_assert_rc "history of a tag that moved: exit 1" 1
-rd_assert_contains "history: header" "$RD_OUT" "$app: 2 digests, 1 change, 2 observations"
+rd_assert_contains "history: header" "$RD_OUT" "$app: 1 change between 2 distinct digests, 2 observations"
 rd_assert_eq "history: digests newest first" "$d2 $d1" \
   "$(grep -oE 'sha256:[0-9a-f]{64}' <<<"$RD_OUT" | paste -sd' ')"
 rd_rd history --db "$PG_URL" "$stable" -o json

@@ -244,15 +244,20 @@ mkdir -p "$P"
 printf 'FROM --platform=$BUILDPLATFORM golang:1.22 AS builder\nFROM %s/pin/base:1.0\n' \
   "$REG_HOST" >"$P/Dockerfile"
 rd_rd pin --platform linux/arm64 "$P/Dockerfile"
-rd_assert_rc "--platform: an image without that platform: exit 3" 3
-rd_assert_contains "--platform: says which platform the image has" "$RD_ERR" \
-  "Dockerfile:2: $REG_HOST/pin/base:1.0: invalid argument: no linux/arm64 image"
+rd_assert_rc "--platform: an image without that platform: exit 3 as for any unresolved tag" 3
+rd_assert_contains "--platform: a missing platform is 'not found' as in resolve" "$RD_ERR" \
+  "Dockerfile:2: $REG_HOST/pin/base:1.0: not found: no linux/arm64 image"
 rd_rd pin --platform linux/amd64 "$P/Dockerfile"
 rd_assert_rc "--platform linux/amd64: exit 0" 0
 rd_assert_contains "--platform: golang pinned to its linux/amd64 manifest" "$(<"$P/Dockerfile")" \
   "FROM --platform=\$BUILDPLATFORM golang:1.22@$GOLANG_AMD64 AS builder"
 rd_rd pin --check --platform linux/amd64 "$P/Dockerfile"
 rd_assert_rc "--platform: check with the same platform is ok" 0
+rd_rd pin --check --platform linux/arm64 "$P/Dockerfile"
+rd_assert_rc "pin --check: a missing platform exits 1 (not found, as resolve)" 1
+rd_assert_contains "pin --check: a missing platform is an error row naming the platform" "$RD_OUT" \
+  "platform linux/arm64 not found in the index: no linux/arm64 image"
+rd_assert_not_contains "pin --check: a missing platform is no missing tag" "$RD_OUT" "missing   "
 rd_rd pin --check "$P/Dockerfile"
 rd_assert_rc "--platform: check without it compares the index digest: drifted" 1
 # shellcheck disable=SC2016

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli/output/check_report.h"
+#include "cli/output/count_text.h"
 #include "common/base/display_text.h"
 
 namespace regdigest {
@@ -67,11 +68,52 @@ TEST_CASE("RenderReportText aligns rows and summarises") {
       {"missing row", "missing   ghcr.io/org/app:v1            " + kOld + "\n"},
       {"error row", "error     quay.io/x/y:1                 unauthorized: <denied>"},
       {"unpinned row", "unpinned  alpine:3.19                   " + kNew + "  [Dockerfile:3]"},
-      {"summary", "5 checked: 1 ok, 1 drifted, 1 missing, 1 unpinned, 1 errors\n"},
+      {"summary", "5 checked: 1 ok, 1 drifted, 1 missing, 1 unpinned, 1 error\n"},
   };
   for (const Case& c : cases) {
     SUBCASE(c.what) { CHECK_MESSAGE(Contains(text, c.needle), text); }
   }
+}
+
+TEST_CASE("Summary lines count in the singular and always show the unpinned count") {
+  struct Case {
+    const char* what;
+    std::vector<CheckState> states;
+    std::string summary;
+  };
+  const std::vector<Case> cases = {
+      {"one error",
+       {CheckState::kError},
+       "1 checked: 0 ok, 0 drifted, 0 missing, 0 unpinned, 1 error\n"},
+      {"no errors, no unpinned",
+       {CheckState::kOk},
+       "1 checked: 1 ok, 0 drifted, 0 missing, 0 unpinned, 0 errors\n"},
+      {"two errors",
+       {CheckState::kError, CheckState::kError},
+       "2 checked: 0 ok, 0 drifted, 0 missing, 0 unpinned, 2 errors\n"},
+  };
+  for (const Case& c : cases) {
+    SUBCASE(c.what) {
+      CheckReport report;
+      report.name = "regdigest check";
+      for (CheckState state : c.states) {
+        report.rows.push_back({"quay.io/x/y:1", "", "", state, "boom", "", 0, ""});
+      }
+      const std::string text = RenderReportText(report);
+      CHECK_MESSAGE(Contains(text, c.summary), text);
+      const std::string github = RenderReport(report, ReportFormat::kGithub);
+      CHECK_MESSAGE(Contains(github, c.summary), github);
+    }
+  }
+}
+
+TEST_CASE("CountText says 1 error, never 1 errors or error(s)") {
+  CHECK(CountText(0, "error") == "0 errors");
+  CHECK(CountText(1, "error") == "1 error");
+  CHECK(CountText(2, "error") == "2 errors");
+  CHECK(CountText(1, "tagged image") == "1 tagged image");
+  CHECK(CountText(3, "distinct digest") == "3 distinct digests");
+  CHECK(CountText(2, "entry", "entries") == "2 entries");
 }
 
 TEST_CASE("RenderReportJson") {

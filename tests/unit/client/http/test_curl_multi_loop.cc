@@ -6,8 +6,10 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -227,6 +229,27 @@ TEST_CASE("CurlMultiLoop ends on a failing poll: an error to every waiter, no sp
   CHECK(Get(loop, server.Url("/"), &after) == CURLE_OK);
   CHECK(after == "fine");
   CHECK(polls == 1);
+}
+
+TEST_CASE("CurlMultiLoop runs transfers on the caller's thread when the loop thread cannot start") {
+  LoopbackServer server([](const SeenRequest&) { return Reply("200 OK", "", "fine"); });
+  std::atomic<int> starts{0};
+  CurlMultiLoop loop(
+      [](CURLM* multi, int timeout_ms) {
+        return curl_multi_poll(multi, nullptr, 0, timeout_ms, nullptr);
+      },
+      [&](std::function<void()>) -> std::thread {
+        ++starts;
+        throw std::system_error(std::make_error_code(std::errc::resource_unavailable_try_again));
+      });
+  for (int i = 0; i < 3; ++i) {
+    CAPTURE(i);
+    std::string body;
+    CHECK(Get(loop, server.Url("/"), &body) == CURLE_OK);
+    CHECK(body == "fine");
+  }
+  // One failed start marks the loop broken; it is not retried per transfer.
+  CHECK(starts == 1);
 }
 
 TEST_CASE("CurlMultiLoop can be destroyed unused, idle or right after a transfer") {

@@ -147,6 +147,30 @@ TEST_CASE("RegistryErrorStatus truncates long registry text") {
   CHECK(st.message().rfind("r/app:v1: denied: xxx", 0) == 0);
 }
 
+TEST_CASE("RegistryErrorStatus escapes C1 controls and bidi overrides in registry text") {
+  // U+0085 (NEL, C1) and U+202E (right-to-left override), both as UTF-8.
+  std::string body = "{\"errors\":[{\"code\":\"DENIED\",\"message\":\"no\u0085pe\u202e\"}]}";
+  Status st = RegistryErrorStatus(403, body, "r/app:v1");
+  CHECK(st.message().find("\xc2\x85") == std::string::npos);
+  CHECK(st.message().find("\xe2\x80\xae") == std::string::npos);
+  CHECK(st.message().find("no\\xc2\\x85pe") != std::string::npos);
+  CHECK(st.message().find("\\xe2\\x80\\xae") != std::string::npos);
+}
+
+TEST_CASE("RegistryErrorStatus caps the number of joined registry errors") {
+  std::string body = R"({"errors":[)";
+  for (int i = 0; i < 1000; ++i) {
+    if (i > 0) body += ",";
+    body += R"({"code":"DENIED","message":"err)" + std::to_string(i) + "\"}";
+  }
+  body += "]}";
+  Status st = RegistryErrorStatus(403, body, "r/app:v1");
+  CHECK(st.message().find("err4 (DENIED)") != std::string::npos);
+  CHECK(st.message().find("err5") == std::string::npos);
+  CHECK(st.message().find("and 995 more") != std::string::npos);
+  CHECK(st.message().size() < 400);
+}
+
 TEST_CASE("HttpReasonPhrase") {
   struct Case {
     int status;

@@ -3,6 +3,7 @@
 // reference in the history database (client/history/history_store.h), failures included
 // with the registry's answer, so `history` and `drift` can tell when a tag moved.
 #include <iostream>
+#include <map>
 #include <set>
 
 #include "cli/app/registry_session.h"
@@ -97,6 +98,29 @@ Observation ObservationOf(const Reference& reference, const Result<ManifestDescr
   return observation;
 }
 
+// record --all-tags: the set of tags listed in each repository, with the
+// digest each resolved to (none when its HEAD failed).
+std::vector<RepositorySnapshot> TagSnapshots(const std::vector<Reference>& repositories,
+                                             const std::vector<Reference>& references,
+                                             const std::vector<Result<ManifestDescriptor>>& results,
+                                             std::int64_t now) {
+  std::vector<RepositorySnapshot> snapshots;
+  std::map<std::string, std::size_t> index;  // repository name -> snapshots[i]
+  for (const Reference& repository : repositories) {
+    if (index.emplace(repository.Name(), snapshots.size()).second) {
+      snapshots.push_back({"", repository.Name(), now, {}});
+    }
+  }
+  for (std::size_t i = 0; i < references.size(); ++i) {
+    auto found = index.find(references[i].Name());
+    if (found == index.end() || !references[i].tag()) continue;
+    std::optional<std::string> digest;
+    if (results[i].ok()) digest = results[i]->digest.String();
+    snapshots[found->second].tags.push_back({*references[i].tag(), std::move(digest)});
+  }
+  return snapshots;
+}
+
 int RunRecord(const GlobalOptions& globals, const RecordOptions& options) {
   if (options.inputs.empty() && options.file.empty() && options.from.empty()) {
     PrintError("record needs references (REF..., --file F or --from FILE...)");
@@ -138,7 +162,9 @@ int RunRecord(const GlobalOptions& globals, const RecordOptions& options) {
     PrintError(session.status().ToString());
     return ExitStatusFor(session.status().code());
   }
+  std::vector<Reference> repositories;  // --all-tags: each gets a snapshot of its tags
   if (options.all_tags) {
+    repositories = references;
     Result<std::vector<Reference>> every_tag = AllTagReferences(**session, references);
     if (!every_tag.ok()) {
       PrintError("--all-tags: " + every_tag.status().message());
@@ -163,6 +189,7 @@ int RunRecord(const GlobalOptions& globals, const RecordOptions& options) {
   }
   const std::size_t count = observations.size();
   HistoryRun run{NewHistoryRunId(), std::move(observations)};
+  run.snapshots = TagSnapshots(repositories, references, results, now);
   if (Status recorded = (*db)->Record(run); !recorded.ok()) {
     PrintError("nothing recorded: " + recorded.message());
     return kExitFailure;

@@ -13,6 +13,8 @@
 #include "common/base/display_text.h"
 #include "common/base/timestamp.h"
 #include "common/drift/history_timeline.h"
+#include "common/drift/repository_snapshot.h"
+#include "common/image/reference.h"
 
 namespace regdigest {
 namespace {
@@ -21,6 +23,7 @@ struct DriftOptions {
   std::string since = "7d";
   std::string db;
   bool all = false;
+  std::vector<std::string> repositories;  // REPO...: whole-repository snapshots instead
   ReportFormat format = ReportFormat::kText;
 };
 
@@ -78,6 +81,53 @@ CheckReport DriftReport(const std::vector<Observation>& observations, std::int64
   return report;
 }
 
+// drift REPO...: the tags added, moved and deleted between the snapshots of
+// `record --all-tags` (the last one before the window and the newest).
+Status AddSnapshotRows(HistoryStore& db, const std::string& input, std::int64_t since,
+                       CheckReport& report) {
+  Result<Reference> parsed = Reference::Parse(input);
+  if (!parsed.ok()) return Status(StatusCode::kUsage, parsed.status().message());
+  const std::string repository = parsed->Name();
+  Result<std::vector<RepositorySnapshot>> snapshots = db.SnapshotsOf(repository);
+  if (!snapshots.ok()) return snapshots.status();
+  if (snapshots->empty()) {
+    return Status(StatusCode::kNotFound,
+                  "no snapshot of " + repository + " (`regdigest record --all-tags` takes one)");
+  }
+  const std::string at = FormatRfc3339(FromUnixSeconds(snapshots->back().observed_at));
+  for (const TagChange& change : SnapshotChangesSince(*snapshots, since)) {
+    const CheckState state = change.kind == TagChangeKind::kAdded   ? CheckState::kAdded
+                             : change.kind == TagChangeKind::kMoved ? CheckState::kMoved
+                                                                    : CheckState::kDeleted;
+    report.rows.push_back(CheckRow{repository + ":" + change.tag, change.old_digest.value_or(""),
+                                   change.new_digest.value_or(""), state, "", "", 0, at});
+  }
+  return Status::Ok();
+}
+
+int RunRepositoryDrift(const DriftOptions& options, HistoryStore& db, std::int64_t since) {
+  CheckReport report;
+  report.name = "regdigest drift";
+  int exit_status = kExitOk;
+  for (const std::string& repository : options.repositories) {
+    if (Status added = AddSnapshotRows(db, repository, since, report); !added.ok()) {
+      PrintError(added.message());
+      // A repository without a snapshot is "not found": 1, as documented.
+      exit_status = WorseExitStatus(exit_status, added.code() == StatusCode::kNotFound
+                                                     ? kExitDrift
+                                                     : ExitStatusFor(added.code()));
+    }
+  }
+  if (options.format == ReportFormat::kText && report.rows.empty()) {
+    if (exit_status != kExitOk) return exit_status;
+    std::cout << "no tag added, moved or deleted since " << FormatRfc3339(FromUnixSeconds(since))
+              << "\n";
+  } else {
+    std::cout << RenderReport(report, options.format);
+  }
+  return WorseExitStatus(exit_status, CountStates(report).drifted > 0 ? kExitDrift : kExitOk);
+}
+
 int RunDrift(const DriftOptions& options) {
   Result<WallTime> since = WindowStart(options.since, std::chrono::system_clock::now());
   if (!since.ok()) {
@@ -90,6 +140,7 @@ int RunDrift(const DriftOptions& options) {
     return ExitStatusFor(db.status().code());
   }
   const std::int64_t since_seconds = UnixSeconds(*since);
+  if (!options.repositories.empty()) return RunRepositoryDrift(options, **db, since_seconds);
   Result<std::vector<Observation>> observations = (*db)->ObservationsForChangesSince(since_seconds);
   if (!observations.ok()) {
     PrintError(observations.status().message());
@@ -122,6 +173,9 @@ void AddDriftCommand(CLI::App& app, const GlobalOptions& /*globals*/, CommandRun
   command->add_flag("--all", options->all,
                     "Also list, as ok, the tags observed in the window whose digest did not "
                     "change (so JUnit shows a passing testcase for each)");
+  command->add_option("REPO", options->repositories,
+                      "Repositories recorded with `record --all-tags`: report their tags "
+                      "added, moved and deleted between snapshots instead");
   AddHistoryDbOption(*command, options->db);
   AddReportOutputOption(*command, options->format);
   command->footer(std::string(kHistoryDbFooter) +

@@ -19,6 +19,7 @@
 #include "common/base/display_text.h"
 #include "common/base/timestamp.h"
 #include "common/drift/history_timeline.h"
+#include "common/drift/repository_snapshot.h"
 
 namespace regdigest {
 namespace {
@@ -175,6 +176,30 @@ int RunTransfer(const HistoryOptions& options) {
   return kExitOk;
 }
 
+// history REPO: every tag added, moved or deleted between consecutive
+// snapshots, one row each (at the newer snapshot's time), in any format.
+int PrintRepositoryHistory(const std::vector<RepositorySnapshot>& snapshots, ReportFormat format) {
+  CheckReport report;
+  report.name = "regdigest history";
+  const std::string& repository = snapshots.front().repository;
+  for (const DatedTagChange& dated : SnapshotHistory(snapshots)) {
+    const TagChange& change = dated.change;
+    const CheckState state = change.kind == TagChangeKind::kAdded   ? CheckState::kAdded
+                             : change.kind == TagChangeKind::kMoved ? CheckState::kMoved
+                                                                    : CheckState::kDeleted;
+    report.rows.push_back(CheckRow{repository + ":" + change.tag, change.old_digest.value_or(""),
+                                   change.new_digest.value_or(""), state, "", "", 0,
+                                   FormatRfc3339(FromUnixSeconds(dated.at))});
+  }
+  if (format == ReportFormat::kText && report.rows.empty()) {
+    std::cout << DisplayText(repository) << ": " << snapshots.size() << " snapshot"
+              << (snapshots.size() == 1 ? "" : "s") << ", no tag added, moved or deleted\n";
+  } else {
+    std::cout << RenderReport(report, format);
+  }
+  return report.rows.empty() ? kExitOk : kExitDrift;
+}
+
 int RunHistory(const HistoryOptions& options) {
   const int transfers = !options.export_file.empty() + !options.import_file.empty();
   if (transfers + !options.reference.empty() != 1) {
@@ -192,6 +217,15 @@ int RunHistory(const HistoryOptions& options) {
   if (!db.ok()) {
     PrintError(db.status().message());
     return ExitStatusFor(db.status().code());
+  }
+  if (!parsed->tag() && !parsed->digest()) {
+    // A repository recorded with `record --all-tags`: its whole-repository history.
+    Result<std::vector<RepositorySnapshot>> snapshots = (*db)->SnapshotsOf(parsed->Name());
+    if (!snapshots.ok()) {
+      PrintError(snapshots.status().message());
+      return kExitFailure;
+    }
+    if (!snapshots->empty()) return PrintRepositoryHistory(*snapshots, options.format);
   }
   Result<std::vector<Observation>> observations = (*db)->ObservationsOf(reference);
   if (!observations.ok()) {

@@ -5,6 +5,7 @@
 // With --key, each digest resolved is also verified (client/trust) and the
 // observation stores whether a signature by one of the keys was found.
 #include <iostream>
+#include <map>
 #include <set>
 
 #include "cli/app/registry_session.h"
@@ -135,6 +136,29 @@ int VerifyObservations(RegistrySession& session, const VerifyPolicy& policy,
   return exit_status;
 }
 
+// record --all-tags: the set of tags listed in each repository, with the
+// digest each resolved to (none when its HEAD failed).
+std::vector<RepositorySnapshot> TagSnapshots(const std::vector<Reference>& repositories,
+                                             const std::vector<Reference>& references,
+                                             const std::vector<Result<ManifestDescriptor>>& results,
+                                             std::int64_t now) {
+  std::vector<RepositorySnapshot> snapshots;
+  std::map<std::string, std::size_t> index;  // repository name -> snapshots[i]
+  for (const Reference& repository : repositories) {
+    if (index.emplace(repository.Name(), snapshots.size()).second) {
+      snapshots.push_back({"", repository.Name(), now, {}});
+    }
+  }
+  for (std::size_t i = 0; i < references.size(); ++i) {
+    auto found = index.find(references[i].Name());
+    if (found == index.end() || !references[i].tag()) continue;
+    std::optional<std::string> digest;
+    if (results[i].ok()) digest = results[i]->digest.String();
+    snapshots[found->second].tags.push_back({*references[i].tag(), std::move(digest)});
+  }
+  return snapshots;
+}
+
 int RunRecord(const GlobalOptions& globals, const RecordOptions& options) {
   if (options.inputs.empty() && options.file.empty() && options.from.empty()) {
     PrintError("record needs references (REF..., --file F or --from FILE...)");
@@ -181,7 +205,9 @@ int RunRecord(const GlobalOptions& globals, const RecordOptions& options) {
     PrintError(session.status().ToString());
     return ExitStatusFor(session.status().code());
   }
+  std::vector<Reference> repositories;  // --all-tags: each gets a snapshot of its tags
   if (options.all_tags) {
+    repositories = references;
     Result<std::vector<Reference>> every_tag = AllTagReferences(**session, references);
     if (!every_tag.ok()) {
       PrintError("--all-tags: " + every_tag.status().message());
@@ -214,6 +240,7 @@ int RunRecord(const GlobalOptions& globals, const RecordOptions& options) {
   }
   const std::size_t count = observations.size();
   HistoryRun run{NewHistoryRunId(), std::move(observations)};
+  run.snapshots = TagSnapshots(repositories, references, results, now);
   if (Status recorded = (*db)->Record(run); !recorded.ok()) {
     PrintError("nothing recorded: " + recorded.message());
     return kExitFailure;

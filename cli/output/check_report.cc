@@ -40,6 +40,17 @@ std::string RowMessage(const CheckRow& row) {
     case CheckState::kUnsigned:
       message += ": " + row.current + " is signed by none of the given keys";
       break;
+    case CheckState::kAdded:
+      message += ": a new tag";
+      if (!row.current.empty()) message += " at " + row.current;
+      break;
+    case CheckState::kMoved:
+      message += ": " + row.expected + " -> " + row.current;
+      break;
+    case CheckState::kDeleted:
+      message += ": the tag is no longer listed";
+      if (!row.expected.empty()) message += " (was " + row.expected + ")";
+      break;
     case CheckState::kError:
       break;
   }
@@ -97,6 +108,12 @@ std::string_view CheckStateName(CheckState state) {
       return "error";
     case CheckState::kUnsigned:
       return "unsigned";
+    case CheckState::kAdded:
+      return "added";
+    case CheckState::kMoved:
+      return "moved";
+    case CheckState::kDeleted:
+      return "deleted";
   }
   return "error";
 }
@@ -109,6 +126,9 @@ CheckCounts CountStates(const CheckReport& report) {
         ++counts.ok;
         break;
       case CheckState::kDrifted:
+      case CheckState::kAdded:
+      case CheckState::kMoved:
+      case CheckState::kDeleted:
         ++counts.drifted;
         break;
       case CheckState::kMissing:

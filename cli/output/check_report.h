@@ -20,9 +20,13 @@ enum class CheckState {
   kUnpinned,  // a pinned-file reference that carries no digest
   kError,     // no decision: network, auth, invalid reference...
   kUnsigned,  // check --key: what the tag points at now is signed by none of the keys
+  // drift REPO (whole-repository snapshots of record --all-tags); counted as drifted:
+  kAdded,    // a tag that the older snapshot did not list: current
+  kMoved,    // a listed tag whose digest changed: expected -> current
+  kDeleted,  // a tag that the newer snapshot no longer lists: expected
 };
 
-// "ok", "drifted", "missing", "unpinned", "error", "unsigned".
+// "ok", "drifted", "missing", "unpinned", "error", "unsigned", "added", "moved", "deleted".
 std::string_view CheckStateName(CheckState state);
 
 struct CheckRow {

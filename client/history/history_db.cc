@@ -136,17 +136,18 @@ Status SqliteHistoryStore::Error(const Status& status) const {
 }
 
 Status SqliteHistoryStore::Record(const HistoryRun& run) {
-  Result<HistoryImportCounts> inserted = Insert(run.observations, run.run_id);
+  Result<HistoryImportCounts> inserted = Insert(run.observations, run.snapshots, run.run_id);
   return inserted.status();
 }
 
 Result<HistoryImportCounts> SqliteHistoryStore::Import(
     const std::vector<Observation>& observations) {
-  return Insert(observations, "");
+  return Insert(observations, {}, "");
 }
 
-Result<HistoryImportCounts> SqliteHistoryStore::Insert(const std::vector<Observation>& observations,
-                                                       const std::string& default_run_id) {
+Result<HistoryImportCounts> SqliteHistoryStore::Insert(
+    const std::vector<Observation>& observations, const std::vector<RepositorySnapshot>& snapshots,
+    const std::string& default_run_id) {
   HistoryImportCounts counts;
   if (version_ == 0) return Error(Status(StatusCode::kIo, "opened read-only"));
   Result<SqliteStatement> insert = db_.Prepare(
@@ -178,11 +179,88 @@ Result<HistoryImportCounts> SqliteHistoryStore::Insert(const std::vector<Observa
       ++counts.already_present;
     }
   }
+  if (Status stored = InsertSnapshots(snapshots, default_run_id); !stored.ok()) {
+    (void)db_.Exec("ROLLBACK");
+    return Error(stored);
+  }
   if (Status committed = db_.Exec("COMMIT"); !committed.ok()) {
     (void)db_.Exec("ROLLBACK");
     return Error(committed);
   }
   return counts;
+}
+
+Status SqliteHistoryStore::InsertSnapshots(const std::vector<RepositorySnapshot>& snapshots,
+                                           const std::string& default_run_id) {
+  if (snapshots.empty()) return Status::Ok();
+  Result<SqliteStatement> head = db_.Prepare(
+      "INSERT INTO repository_snapshots (run_id, repository, observed_at) VALUES (?1, ?2, ?3) "
+      "ON CONFLICT (run_id, repository) DO NOTHING");
+  if (!head.ok()) return head.status();
+  Result<SqliteStatement> tag = db_.Prepare(
+      "INSERT INTO snapshot_tags (run_id, repository, tag, digest) VALUES (?1, ?2, ?3, ?4)");
+  if (!tag.ok()) return tag.status();
+  for (const RepositorySnapshot& snapshot : snapshots) {
+    const std::string& run_id = snapshot.run_id.empty() ? default_run_id : snapshot.run_id;
+    if (run_id.empty()) return Status(StatusCode::kInvalidArgument, "a snapshot has no run id");
+    if (snapshot.tags.size() > kMaxSnapshotTags) {
+      return Status(StatusCode::kInvalidArgument,
+                    "more than " + std::to_string(kMaxSnapshotTags) + " tags in one repository");
+    }
+    std::vector<SnapshotTag> tags = snapshot.tags;
+    SortSnapshotTags(tags);
+    head->Reset();
+    Status step = head->BindText(1, run_id);
+    if (step.ok()) step = head->BindText(2, snapshot.repository);
+    if (step.ok()) step = head->BindInt64(3, snapshot.observed_at);
+    if (step.ok()) step = head->Run();
+    if (!step.ok()) return step;
+    if (db_.Changes() == 0) continue;  // stored by an earlier try or import
+    for (const SnapshotTag& entry : tags) {
+      tag->Reset();
+      step = tag->BindText(1, run_id);
+      if (step.ok()) step = tag->BindText(2, snapshot.repository);
+      if (step.ok()) step = tag->BindText(3, entry.tag);
+      if (step.ok()) step = tag->BindOptionalText(4, entry.digest);
+      if (step.ok()) step = tag->Run();
+      if (!step.ok()) return step;
+    }
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<RepositorySnapshot>> SqliteHistoryStore::SnapshotsOf(
+    const std::string& repository) {
+  Result<std::vector<RepositorySnapshot>> snapshots = QuerySnapshotsOf(repository);
+  Result<bool> again = ReadAgain();
+  if (!again.ok()) return again.status();
+  if (*again) snapshots = QuerySnapshotsOf(repository);
+  return snapshots;
+}
+
+Result<std::vector<RepositorySnapshot>> SqliteHistoryStore::QuerySnapshotsOf(
+    const std::string& repository) {
+  std::vector<RepositorySnapshot> snapshots;
+  if (version_ < 3) return snapshots;
+  Result<SqliteStatement> select = db_.Prepare(
+      "SELECT s.run_id, s.observed_at, t.tag, t.digest FROM repository_snapshots s "
+      "LEFT JOIN snapshot_tags t ON t.run_id = s.run_id AND t.repository = s.repository "
+      "WHERE s.repository = ?1 ORDER BY s.observed_at, s.run_id, t.tag");
+  if (!select.ok()) return Error(select.status());
+  Status read = select->BindText(1, repository);
+  while (read.ok()) {
+    Result<bool> row = select->Step();
+    if (!row.ok()) read = row.status();
+    if (!row.ok() || !*row) break;
+    const std::string run_id = select->ColumnText(0);
+    if (snapshots.empty() || snapshots.back().run_id != run_id) {
+      snapshots.push_back({run_id, repository, select->ColumnInt64(1), {}});
+    }
+    std::optional<std::string> tag = select->ColumnOptionalText(2);
+    if (tag) snapshots.back().tags.push_back({*tag, select->ColumnOptionalText(3)});
+  }
+  if (!read.ok()) return Error(read);
+  return snapshots;
 }
 
 Result<bool> SqliteHistoryStore::ReadAgain() {

@@ -46,6 +46,7 @@ class SqliteHistoryStore : public HistoryStore {
   Status Record(const HistoryRun& run) override;
   Result<std::vector<Observation>> ObservationsOf(const std::string& reference) override;
   Result<std::vector<Observation>> ObservationsForChangesSince(std::int64_t since) override;
+  Result<std::vector<RepositorySnapshot>> SnapshotsOf(const std::string& repository) override;
   Status ForEachObservation(const std::function<Status(const Observation&)>& visit) override;
   Result<HistoryImportCounts> Import(const std::vector<Observation>& observations) override;
 
@@ -63,9 +64,14 @@ class SqliteHistoryStore : public HistoryStore {
   Result<bool> ReadAgain();
   Result<std::vector<Observation>> QueryObservationsOf(const std::string& reference);
   Result<std::vector<Observation>> QueryChangesSince(std::int64_t since);
+  Result<std::vector<RepositorySnapshot>> QuerySnapshotsOf(const std::string& repository);
   // Inserts in one transaction, skipping those already present.
   Result<HistoryImportCounts> Insert(const std::vector<Observation>& observations,
+                                     const std::vector<RepositorySnapshot>& snapshots,
                                      const std::string& default_run_id);
+  // Inside Insert's transaction; a snapshot already stored is left as it is.
+  Status InsertSnapshots(const std::vector<RepositorySnapshot>& snapshots,
+                         const std::string& default_run_id);
 
   std::string path_;
   SqliteConnection db_;

@@ -53,9 +53,32 @@ Status AddRunIds(SqliteConnection& db) {
   )sql");
 }
 
+// Version 3: whole-repository snapshots of `record --all-tags`: which tags
+// a repository had at a run, each with its digest (NULL when its HEAD failed).
+Status AddSnapshots(SqliteConnection& db) {
+  return db.Exec(R"sql(
+    CREATE TABLE repository_snapshots (
+      run_id TEXT NOT NULL,
+      repository TEXT NOT NULL,         -- canonical, without tag
+      observed_at INTEGER NOT NULL,
+      PRIMARY KEY (run_id, repository)
+    );
+    CREATE INDEX repository_snapshots_by_repository
+      ON repository_snapshots (repository, observed_at);
+    CREATE TABLE snapshot_tags (
+      run_id TEXT NOT NULL,
+      repository TEXT NOT NULL,
+      tag TEXT NOT NULL,
+      digest TEXT,
+      PRIMARY KEY (run_id, repository, tag),
+      FOREIGN KEY (run_id, repository) REFERENCES repository_snapshots (run_id, repository)
+    );
+  )sql");
+}
+
 // Add a step at the end (never change a released one), and the same step to
 // the PostgreSQL schema (postgres_schema.cc).
-constexpr SchemaMigration kMigrations[] = {CreateObservations, AddRunIds};
+constexpr SchemaMigration kMigrations[] = {CreateObservations, AddRunIds, AddSnapshots};
 
 std::string Hex(std::int64_t value) {
   char buffer[16];

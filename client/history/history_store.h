@@ -18,6 +18,7 @@
 #include "client/sys/environment.h"
 #include "common/base/status.h"
 #include "common/drift/history_timeline.h"
+#include "common/drift/repository_snapshot.h"
 
 namespace regdigest {
 
@@ -33,6 +34,9 @@ enum class HistoryMode {
 struct HistoryRun {
   std::string run_id;  // NewHistoryRunId(): unique across hosts
   std::vector<Observation> observations;
+  // `record --all-tags`: the tags listed per repository (schema version 3);
+  // each snapshot's run_id is set from `run_id` when empty.
+  std::vector<RepositorySnapshot> snapshots = {};
 };
 
 // Counts of HistoryStore::Import.
@@ -63,6 +67,10 @@ class HistoryStore {
   // observation at or after `since`, and for each reference seen there its
   // last successful one before; grouped by reference, oldest first.
   virtual Result<std::vector<Observation>> ObservationsForChangesSince(std::int64_t since) = 0;
+
+  // Every snapshot of `repository` (record --all-tags), oldest first, each
+  // with its tags sorted.
+  virtual Result<std::vector<RepositorySnapshot>> SnapshotsOf(const std::string& repository) = 0;
 
   // Every observation in the stable export order: reference (bytewise),
   // observed_at, then the order they were stored in (so an import keeps the

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "client/history/postgres_schema.h"
+#include "client/history/postgres_snapshots.h"
 #include "client/history/postgres_url.h"
 #include "common/drift/history_export.h"
 
@@ -179,16 +180,17 @@ Status PostgresHistoryStore::InTransaction(const char* begin,
 }
 
 Status PostgresHistoryStore::Record(const HistoryRun& run) {
-  return Insert(run.observations, run.run_id).status();
+  return Insert(run.observations, run.snapshots, run.run_id).status();
 }
 
 Result<HistoryImportCounts> PostgresHistoryStore::Import(
     const std::vector<Observation>& observations) {
-  return Insert(observations, "");
+  return Insert(observations, {}, "");
 }
 
 Result<HistoryImportCounts> PostgresHistoryStore::Insert(
-    const std::vector<Observation>& observations, const std::string& default_run_id) {
+    const std::vector<Observation>& observations, const std::vector<RepositorySnapshot>& snapshots,
+    const std::string& default_run_id) {
   if (mode_ == HistoryMode::kReadOnly) return Error(Status(StatusCode::kIo, "opened read-only"));
   for (const Observation& observation : observations) {
     if (observation.run_id.empty() && default_run_id.empty()) {
@@ -229,7 +231,7 @@ Result<HistoryImportCounts> PostgresHistoryStore::Insert(
       counts.added += added;
       counts.already_present += (end - start) - added;
     }
-    return Status::Ok();
+    return PgInsertSnapshots(db, snapshots, default_run_id);
   });
   if (!done.ok()) return done;
   return counts;
@@ -273,6 +275,17 @@ Result<std::vector<Observation>> PostgresHistoryStore::ObservationsForChangesSin
   });
   if (!done.ok()) return done;
   return observations;
+}
+
+Result<std::vector<RepositorySnapshot>> PostgresHistoryStore::SnapshotsOf(
+    const std::string& repository) {
+  std::vector<RepositorySnapshot> snapshots;
+  if (version_ < 3) return snapshots;
+  Status done = InTransaction("BEGIN READ ONLY", [&](PgConnection& db) {
+    return PgReadSnapshots(db, repository, snapshots);
+  });
+  if (!done.ok()) return done;
+  return snapshots;
 }
 
 Status PostgresHistoryStore::ForEachObservation(

@@ -33,6 +33,7 @@ class PostgresHistoryStore : public HistoryStore {
   Status Record(const HistoryRun& run) override;
   Result<std::vector<Observation>> ObservationsOf(const std::string& reference) override;
   Result<std::vector<Observation>> ObservationsForChangesSince(std::int64_t since) override;
+  Result<std::vector<RepositorySnapshot>> SnapshotsOf(const std::string& repository) override;
   Status ForEachObservation(const std::function<Status(const Observation&)>& visit) override;
   Result<HistoryImportCounts> Import(const std::vector<Observation>& observations) override;
 
@@ -47,6 +48,7 @@ class PostgresHistoryStore : public HistoryStore {
   // the server asks to retry), reconnects and runs it all again, per policy_.
   Status InTransaction(const char* begin, const std::function<Status(PgConnection&)>& work);
   Result<HistoryImportCounts> Insert(const std::vector<Observation>& observations,
+                                     const std::vector<RepositorySnapshot>& snapshots,
                                      const std::string& default_run_id);
   Status Error(const Status& status) const;
 

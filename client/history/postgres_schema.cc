@@ -33,8 +33,28 @@ constexpr const char* kAddRunIds = R"sql(
     UNIQUE (run_id, reference, observed_at);
 )sql";
 
+// Version 3: whole-repository snapshots (as SQLite's version 3).
+constexpr const char* kAddSnapshots = R"sql(
+  CREATE TABLE repository_snapshots (
+    run_id TEXT NOT NULL,
+    repository TEXT NOT NULL,
+    observed_at BIGINT NOT NULL,
+    PRIMARY KEY (run_id, repository)
+  );
+  CREATE INDEX repository_snapshots_by_repository
+    ON repository_snapshots (repository, observed_at);
+  CREATE TABLE snapshot_tags (
+    run_id TEXT NOT NULL,
+    repository TEXT NOT NULL,
+    tag TEXT NOT NULL,
+    digest TEXT,
+    PRIMARY KEY (run_id, repository, tag),
+    FOREIGN KEY (run_id, repository) REFERENCES repository_snapshots (run_id, repository)
+  );
+)sql";
+
 // Add a step at the end (never change a released one), and the same step to SQLite's.
-constexpr const char* kMigrations[] = {kCreateObservations, kAddRunIds};
+constexpr const char* kMigrations[] = {kCreateObservations, kAddRunIds, kAddSnapshots};
 
 // pg_advisory_xact_lock key: "RDHD" as in SQLite's application_id.
 constexpr const char* kMigrationLock = "SELECT pg_advisory_xact_lock(1380206660)";

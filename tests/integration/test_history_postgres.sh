@@ -35,9 +35,10 @@ rd_assert_rc "record into PostgreSQL: exit 0" 0
 rd_assert_eq "record: REFERENCE DIGEST per reference" "$app $d1"$'\n'"$stable $ds" "$RD_OUT"
 rd_assert_contains "record: names the database without its password" "$RD_ERR" \
   "recorded 2 observations in $shown_url"
-rd_assert_eq "record: the schema was created, version 2" "regdigest-history 2" \
+rd_assert_eq "record: the schema was created, version 3" "regdigest-history 3" \
   "$(rd_psql history "SELECT string_agg(value, ' ' ORDER BY key) FROM regdigest_meta")"
 rd_assert_eq "record: 2 rows" "2" "$(count)"
+
 d2="$(rd_push --repo team/app --tag v1 --kind oci --seed two)"
 REGDIGEST_DB="$PG_URL" rd_rd record "$app" "$stable"
 rd_assert_rc "record with REGDIGEST_DB: exit 0" 0
@@ -176,7 +177,7 @@ rd_rd record --db "${PG_URL/\/history?//newer?}" "$stable"
 rd_psql newer "UPDATE regdigest_meta SET value = '99' WHERE key = 'schema_version'"
 declare -A want_message=(
   [foreign]="is not a regdigest history database (a database with other tables: users)"
-  [newer]="schema version 99, newer than this regdigest knows (2)"
+  [newer]="schema version 99, newer than this regdigest knows (3)"
 )
 for kind in foreign newer; do
   url="${PG_URL/\/history?//$kind?}"
@@ -235,5 +236,17 @@ rd_rd history --db "$moved_url" --import "$RD_TMP/pg.jsonl"
 rd_assert_rc "import of a bad line: exit 3" 3
 rd_assert_contains "import of a bad line: names the line" "$RD_ERR" \
   "pg.jsonl:$(wc -l <"$RD_TMP/pg.jsonl"): observedAt: not an RFC 3339 time"
+
+# --- record --all-tags: snapshots in PostgreSQL; a new tag shows in drift REPO ---
+rd_rd record --all-tags --db "$PG_URL" "$REG_HOST/team/app"
+rd_assert_rc "record --all-tags into PostgreSQL: exit 0" 0
+rd_push --repo team/app --tag v9 --kind oci --seed nine >/dev/null
+rd_rd record --all-tags --db "$PG_URL" "$REG_HOST/team/app"
+rd_assert_eq "record --all-tags: two snapshots stored" "2" \
+  "$(rd_psql history "SELECT count(*) FROM repository_snapshots")"
+rd_rd drift --db "$PG_URL" --since 1h -o json "$REG_HOST/team/app"
+rd_assert_rc "drift REPO from PostgreSQL: exit 1" 1
+rd_assert_eq "drift REPO from PostgreSQL: v9 added" "added $REG_HOST/team/app:v9" \
+  "$(jq -r '[.results[] | "\(.state) \(.reference)"] | join(",")' <<<"$RD_OUT" 2>/dev/null)"
 
 rd_finish

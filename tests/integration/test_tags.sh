@@ -163,6 +163,22 @@ rd_rd drift --since 1h --db "$DB" -o json
 rd_assert_eq "drift after record --all-tags: the moved tag v2" "$R/multi/app:v2" \
   "$(jq -r '[.. | objects | select(has("reference")) | .reference] | unique | join(",")' <<<"$RD_OUT" 2>/dev/null)"
 
+# Whole-repository drift: the snapshots of record --all-tags. A new tag v3
+# after the move of v2; drift REPO compares the first snapshot in the window
+# with the newest, history REPO each snapshot with the next.
+rd_push --repo multi/app --tag v3 --kind schema2 --seed s3 >/dev/null
+rd_rd record --all-tags --db "$DB" "$R/multi/app"
+rd_rd drift --since 1h --db "$DB" -o json "$R/multi/app"
+rd_assert_rc "drift REPO: exit 1 when tags changed" 1
+rd_assert_eq "drift REPO: v2 moved and v3 added" "added $R/multi/app:v3,moved $R/multi/app:v2" \
+  "$(jq -r '[.results[] | "\(.state) \(.reference)"] | sort | join(",")' <<<"$RD_OUT" 2>/dev/null)"
+rd_rd history --db "$DB" -o github "$R/multi/app"
+rd_assert_rc "history REPO: exit 1 when tags changed" 1
+rd_assert_match "history REPO (github): the added tag v3" "multi/app:v3 added" "$RD_OUT"
+rd_assert_match "history REPO (github): the moved tag v2" "multi/app:v2 moved" "$RD_OUT"
+rd_rd drift --since 1h --db "$DB" "$R/nothing/here"
+rd_assert_rc "drift REPO without a snapshot: exit 1" 1
+
 rd_log "[$((SECONDS - START)) s] starting dockerd"
 # A real dockerd: pull, read the image ID, look it up.
 if RD_DOCKERD_OPTIONAL=1 rd_start_dockerd; then

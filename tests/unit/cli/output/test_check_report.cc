@@ -310,3 +310,39 @@ TEST_CASE("check --key rows: unsigned fails and is counted; signed rows name the
 
 }  // namespace
 }  // namespace regdigest
+
+namespace regdigest {
+namespace {
+
+TEST_CASE("Repository drift states added, moved, deleted render in every format as failures") {
+  CheckReport report;
+  report.name = "regdigest drift";
+  report.rows = {
+      {"r.test/app:new", "", kNew, CheckState::kAdded, "", "", 0, "2026-11-30T12:00:00Z"},
+      {"r.test/app:v2", kOld, kNew, CheckState::kMoved, "", "", 0, "2026-11-30T12:00:00Z"},
+      {"r.test/app:old", kOld, "", CheckState::kDeleted, "", "", 0, "2026-11-30T12:00:00Z"},
+  };
+  const CheckCounts counts = CountStates(report);
+  CHECK(counts.drifted == 3);
+  CHECK_FALSE(counts.AllOk());
+  const std::string text = RenderReport(report, ReportFormat::kText);
+  CHECK(text.find("added    r.test/app:new") != std::string::npos);
+  CHECK(text.find("moved    r.test/app:v2   " + kOld + " -> " + kNew) != std::string::npos);
+  CHECK(text.find("deleted  r.test/app:old  " + kOld) != std::string::npos);
+  const nlohmann::json json = nlohmann::json::parse(RenderReport(report, ReportFormat::kJson));
+  CHECK(json["results"][0]["state"] == "added");
+  CHECK(json["results"][1]["state"] == "moved");
+  CHECK(json["results"][2]["state"] == "deleted");
+  CHECK(json["results"][2]["current"].is_null());
+  const std::string junit = RenderReport(report, ReportFormat::kJunit);
+  CHECK(junit.find("failures=\"3\"") != std::string::npos);
+  CHECK(junit.find("<failure type=\"deleted\"") != std::string::npos);
+  const std::string github = RenderReport(report, ReportFormat::kGithub);
+  CHECK(github.find("::error title=regdigest added::r.test/app:new added: a new tag at " + kNew) !=
+        std::string::npos);
+  CHECK(github.find("r.test/app:old deleted: the tag is no longer listed (was " + kOld + ")") !=
+        std::string::npos);
+}
+
+}  // namespace
+}  // namespace regdigest

@@ -179,7 +179,7 @@ TEST_CASE("A file that is not a regdigest history database is refused and untouc
          SqliteConnection db = Raw(path);
          REQUIRE(db.Exec("PRAGMA journal_mode = DELETE; PRAGMA user_version = 99").ok());
        },
-       "schema version 99, newer than this regdigest knows (2)"},
+       "schema version 99, newer than this regdigest knows (3)"},
   };
   for (const Case& c : cases) {
     SUBCASE(c.name.c_str()) {

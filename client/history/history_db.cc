@@ -245,7 +245,8 @@ Result<std::vector<RepositorySnapshot>> SqliteHistoryStore::QuerySnapshotsOf(
   Result<SqliteStatement> select = db_.Prepare(
       "SELECT s.run_id, s.observed_at, t.tag, t.digest FROM repository_snapshots s "
       "LEFT JOIN snapshot_tags t ON t.run_id = s.run_id AND t.repository = s.repository "
-      "WHERE s.repository = ?1 ORDER BY s.observed_at, s.run_id, t.tag");
+      // Runs of the same second in the order they were stored (rowid).
+      "WHERE s.repository = ?1 ORDER BY s.observed_at, s.rowid, t.tag");
   if (!select.ok()) return Error(select.status());
   Status read = select->BindText(1, repository);
   while (read.ok()) {

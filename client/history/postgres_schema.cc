@@ -36,6 +36,7 @@ constexpr const char* kAddRunIds = R"sql(
 // Version 3: whole-repository snapshots (as SQLite's version 3).
 constexpr const char* kAddSnapshots = R"sql(
   CREATE TABLE repository_snapshots (
+    seq BIGSERIAL NOT NULL,  -- storing order: runs of the same second stay in order
     run_id TEXT NOT NULL,
     repository TEXT NOT NULL,
     observed_at BIGINT NOT NULL,

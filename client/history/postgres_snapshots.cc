@@ -37,7 +37,7 @@ Status PgReadSnapshots(PgConnection& db, const std::string& repository,
   Result<PgResult> rows = db.Exec(
       "SELECT s.run_id, s.observed_at, t.tag, t.digest FROM repository_snapshots s "
       "LEFT JOIN snapshot_tags t ON t.run_id = s.run_id AND t.repository = s.repository "
-      "WHERE s.repository = $1 ORDER BY s.observed_at, s.run_id, t.tag COLLATE \"C\"",
+      "WHERE s.repository = $1 ORDER BY s.observed_at, s.seq, t.tag COLLATE \"C\"",
       {repository});
   if (!rows.ok()) return rows.status();
   for (int i = 0; i < rows->Rows(); ++i) {

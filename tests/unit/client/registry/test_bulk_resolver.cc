@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -51,7 +52,13 @@ class FakeRegistries : public Transport {
     }
     const std::string what = request.method + " " + url->path_and_query;
     Begin(host, what);
-    std::this_thread::sleep_for(std::chrono::milliseconds(3));
+    // Stay in flight until another request to this host starts (at most
+    // 50 ms), so requests the limit lets overlap do overlap even on a loaded
+    // machine; a request the limit keeps alone just waits out the 50 ms.
+    {
+      std::unique_lock lock(mu_);
+      started_.wait_for(lock, std::chrono::milliseconds(50), [&] { return in_flight_[host] >= 2; });
+    }
     Registry(host, url->path_and_query, request, response);
     End(host, what);
     return response;
@@ -67,6 +74,7 @@ class FakeRegistries : public Transport {
     std::lock_guard lock(mu_);
     events.push_back("start " + host + " " + what);
     max_in_flight[host] = std::max(max_in_flight[host], ++in_flight_[host]);
+    started_.notify_all();
   }
   void End(const std::string& host, const std::string& what) {
     std::lock_guard lock(mu_);
@@ -140,6 +148,7 @@ class FakeRegistries : public Transport {
   }
 
   std::mutex mu_;
+  std::condition_variable started_;
   std::map<std::string, int> in_flight_;
   std::map<std::string, std::set<std::string>> grants_;
 };
@@ -179,6 +188,7 @@ class RecordingBroker : public TokenBroker {
 
  private:
   std::mutex mu_;
+  std::condition_variable started_;
 };
 
 // `count` tags of `repository` on `host`, tag names t0, t1...

@@ -1,7 +1,7 @@
 // The regdigest command line: the global options (-v, --version, --config,
 // --ca-file, --host, --retries, --timeout), every subcommand in the order the
-// help lists them, and how parse errors map to exit statuses. cli/main.cc is this plus running the chosen command;
-// tests parse argument lists through it without running anything.
+// help lists them, and how parse errors map to exit statuses. cli/main.cc is this plus running the
+// chosen command; tests parse argument lists through it without running anything.
 #pragma once
 
 #include <CLI/CLI.hpp>

@@ -4,7 +4,8 @@
 // Secrets are redacted: Authorization and Proxy-Authorization keep only their
 // scheme ("Bearer [redacted]"); Cookie, Set-Cookie and any header whose name
 // says token, secret, key, password or auth keep nothing. URL queries are
-// stripped (presigned storage URLs), and every value goes through DisplayText. Pure functions, safe from any thread.
+// stripped (presigned storage URLs), and every value goes through DisplayText. Pure functions, safe
+// from any thread.
 #pragma once
 
 #include <string>
